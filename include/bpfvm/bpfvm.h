@@ -1,0 +1,10 @@
+/* The whole public API of bpfvm. */
+#ifndef BPFVM_BPFVM_H
+#define BPFVM_BPFVM_H
+
+#include "bpfvm/error.h"
+#include "bpfvm/exec.h"
+#include "bpfvm/insn.h"
+#include "bpfvm/isa.h"
+
+#endif

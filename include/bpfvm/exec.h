@@ -1,0 +1,102 @@
+/* Executing eBPF code: the engines (interpreter, x86-64 JIT) behind one handle.
+ *
+ * This is the low layer: it takes an instruction array whose helper calls are
+ * bound by a caller-supplied resolver and makes it callable. The object layer
+ * (object.h) drives it for programs loaded from ELF files after verification;
+ * tools such as the conformance plugin use it directly on raw bytecode after the
+ * structural check only. */
+#ifndef BPFVM_EXEC_H
+#define BPFVM_EXEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfvm/insn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum bpfvm_engine {
+	BPFVM_ENGINE_DEFAULT = 0, /* the JIT where this host has one, else the interpreter */
+	BPFVM_ENGINE_INTERP,
+	BPFVM_ENGINE_JIT,
+};
+
+struct bpfvm_run;
+struct bpfvm_exec;
+
+/* A helper function: the five eBPF argument registers, then the state of the
+ * run that called it (context, tail-call count, hook data). Under the System V
+ * ABI the sixth argument travels in r9, so engines pass it for free. */
+typedef uint64_t (*bpfvm_helper_fn)(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4,
+				    uint64_t r5, struct bpfvm_run *run);
+
+/* How an engine must treat a helper's return beyond storing it in r0. */
+enum bpfvm_helper_kind {
+	BPFVM_HELPER_PLAIN = 0,
+	/* The program ends (all frames) when the helper returns 0, with r0 = 0.
+	 * The conformance suite's helper 5 works this way. */
+	BPFVM_HELPER_UNWIND,
+	/* bpf_tail_call: the helper returns the target `const struct bpfvm_exec *`
+	 * or 0; on a target the engine jumps to it (at most BPFVM_MAX_TAIL_CALLS
+	 * times per run) and never returns; on 0 execution continues with r0 = 0. */
+	BPFVM_HELPER_TAIL_CALL,
+};
+
+#define BPFVM_MAX_TAIL_CALLS 33
+
+struct bpfvm_helper_binding {
+	bpfvm_helper_fn fn;
+	enum bpfvm_helper_kind kind;
+};
+
+/* Binds helper `id` for a call site. Returns 0 and fills *out, or a negative
+ * errno with a message (bpfvm_errorf) when the id is unknown. Must be pure and
+ * thread-safe: `callx` resolves its target at run time with it. */
+typedef int (*bpfvm_helper_resolver)(void *cookie, int32_t id, struct bpfvm_helper_binding *out);
+
+struct bpfvm_exec_opts {
+	size_t sz; /* sizeof(struct bpfvm_exec_opts), for forward compatibility */
+	enum bpfvm_engine engine;
+	bpfvm_helper_resolver resolve_helper; /* NULL: every helper call is an error */
+	void *resolver_cookie;
+	bool jit_harden; /* blind immediates in JIT code, as Linux's bpf_jit_harden */
+};
+
+/* State of one invocation, owned by the caller (usually on its stack). Helpers
+ * read it; engines keep the tail-call count and the current program in it. */
+struct bpfvm_run {
+	void *ctx;                       /* r1 at entry */
+	const struct bpfvm_exec *exec;   /* the program running now (changes on tail calls) */
+	uint32_t tail_calls;
+	void *hook;                      /* owned by the hook that started the run */
+};
+
+/* Checks the instructions structurally (isa_check) and prepares them for the
+ * chosen engine. The instructions are copied; `insns` may be freed after. */
+int bpfvm_exec_create(const struct bpfvm_insn *insns, uint32_t insn_cnt,
+		      const struct bpfvm_exec_opts *opts, struct bpfvm_exec **out);
+void bpfvm_exec_free(struct bpfvm_exec *exec);
+enum bpfvm_engine bpfvm_exec_engine(const struct bpfvm_exec *exec);
+
+/* Runs the program with r1 = ctx. `run` may be NULL when no helper needs it;
+ * otherwise its ctx and exec fields are set by this call. Thread-safe: any
+ * number of threads may run one exec at once. */
+uint64_t bpfvm_exec_run(const struct bpfvm_exec *exec, void *ctx, struct bpfvm_run *run);
+
+/* Runs the subprogram starting at instruction `insn_idx` of the program that is
+ * running now in `run`, with arguments r1-r5, in a fresh frame: how bpf_loop and
+ * for_each_map_elem invoke their callbacks. An lddw with src_reg
+ * BPF_PSEUDO_FUNC loads exactly that index (its imm is pc-relative, like a
+ * bpf-to-bpf call: target = pc + imm + 1, and the engines resolve it). Other
+ * lddw pseudo sources (map fds, map values) must have been rewritten by the
+ * loader into plain 64-bit immediates before a program reaches an engine. */
+uint64_t bpfvm_exec_call(struct bpfvm_run *run, uint32_t insn_idx, uint64_t r1, uint64_t r2,
+			 uint64_t r3, uint64_t r4, uint64_t r5);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

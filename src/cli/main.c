@@ -1,0 +1,41 @@
+/* bpfvm: the command-line front end; dispatches to one cmd_*.c per command. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+int cmd_asm(int argc, char **argv);
+int cmd_disasm(int argc, char **argv);
+int cmd_conformance_plugin(int argc, char **argv);
+
+static const struct cli_command commands[] = {
+	{ "asm", "asm FILE.s -o FILE.bin", cmd_asm },
+	{ "disasm", "disasm FILE.bin|OBJ [--prog NAME]", cmd_disasm },
+	{ "conformance-plugin", "conformance-plugin [MEMHEX] [--engine interp|jit]",
+	  cmd_conformance_plugin },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: bpfvm COMMAND [ARGS]\n\ncommands:\n");
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  bpfvm %s\n", commands[i].usage);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return CLI_USAGE;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return CLI_OK;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc - 1, argv + 1);
+	fprintf(stderr, "bpfvm: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return CLI_USAGE;
+}
