@@ -71,6 +71,8 @@ struct bpfvm_run {
 	void *ctx;                       /* r1 at entry */
 	const struct bpfvm_exec *exec;   /* the program running now (changes on tail calls) */
 	uint32_t tail_calls;
+	int error;                       /* negative errno when the run was aborted: an
+					  * unknown callx target, call depth exceeded */
 	void *hook;                      /* owned by the hook that started the run */
 };
 
@@ -85,6 +87,9 @@ enum bpfvm_engine bpfvm_exec_engine(const struct bpfvm_exec *exec);
  * otherwise its ctx and exec fields are set by this call. Thread-safe: any
  * number of threads may run one exec at once. */
 uint64_t bpfvm_exec_run(const struct bpfvm_exec *exec, void *ctx, struct bpfvm_run *run);
+/* The same with all five argument registers set (r1 = args[0] is the ctx). */
+uint64_t bpfvm_exec_run_args(const struct bpfvm_exec *exec, const uint64_t args[5],
+			     struct bpfvm_run *run);
 
 /* Runs the subprogram starting at instruction `insn_idx` of the program that is
  * running now in `run`, with arguments r1-r5, in a fresh frame: how bpf_loop and

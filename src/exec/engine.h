@@ -12,7 +12,9 @@ struct bpfvm_engine_ops {
 	const char *name;
 	int (*prepare)(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *opts);
 	void (*release)(struct bpfvm_exec *exec);
-	uint64_t (*run)(const struct bpfvm_exec *exec, void *ctx, struct bpfvm_run *run);
+	/* Runs from the entry with args[0..4] in r1-r5; run is never NULL and has
+	 * ctx and exec set. */
+	uint64_t (*run)(const struct bpfvm_exec *exec, const uint64_t args[5], struct bpfvm_run *run);
 	/* Runs the subprogram at insn_idx with args[0..4] in r1-r5 in a new frame. */
 	uint64_t (*call)(struct bpfvm_run *run, uint32_t insn_idx, const uint64_t args[5]);
 };

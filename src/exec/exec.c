@@ -70,9 +70,25 @@ enum bpfvm_engine bpfvm_exec_engine(const struct bpfvm_exec *exec)
 	return exec->engine;
 }
 
+uint64_t bpfvm_exec_run_args(const struct bpfvm_exec *exec, const uint64_t args[5],
+			     struct bpfvm_run *run)
+{
+	struct bpfvm_run local;
+
+	if (!run) {
+		memset(&local, 0, sizeof(local));
+		run = &local;
+	}
+	run->ctx = (void *)(uintptr_t)args[0];
+	run->exec = exec;
+	return exec->ops->run(exec, args, run);
+}
+
 uint64_t bpfvm_exec_run(const struct bpfvm_exec *exec, void *ctx, struct bpfvm_run *run)
 {
-	return exec->ops->run(exec, ctx, run);
+	const uint64_t args[5] = { (uint64_t)(uintptr_t)ctx };
+
+	return bpfvm_exec_run_args(exec, args, run);
 }
 
 uint64_t bpfvm_exec_call(struct bpfvm_run *run, uint32_t insn_idx, uint64_t r1, uint64_t r2,
@@ -93,8 +109,8 @@ int bpfvm_exec_bind_helper(const struct bpfvm_exec *exec, uint32_t insn_idx, int
 				    "available", insn_idx, id);
 	err = exec->resolve_helper(exec->resolver_cookie, id, out);
 	if (err)
-		return bpfvm_error_prefix("insn %u: ", insn_idx), err;
-	return 0;
+		bpfvm_error_prefix("insn %u: ", insn_idx);
+	return err;
 }
 
 const struct bpfvm_exec *bpfvm_exec_tail_target(struct bpfvm_run *run, uint64_t helper_ret)

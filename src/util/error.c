@@ -2,6 +2,7 @@
 #include "util/error.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static _Thread_local char last_error[512];
 
@@ -22,14 +23,22 @@ int bpfvm_errorf(int err, const char *fmt, ...)
 
 int bpfvm_error_prefix(const char *fmt, ...)
 {
-	char prefix[256], copy[sizeof(last_error)];
+	char prefix[256];
+	size_t plen, mlen;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(prefix, sizeof(prefix), fmt, ap);
 	va_end(ap);
-	snprintf(copy, sizeof(copy), "%s", last_error);
-	snprintf(last_error, sizeof(last_error), "%s%s", prefix, copy);
+	/* Shift the message right and put the prefix in front, truncating the
+	 * message's tail when the whole does not fit. */
+	plen = strlen(prefix);
+	mlen = strlen(last_error);
+	if (plen + mlen >= sizeof(last_error))
+		mlen = sizeof(last_error) - 1 - plen;
+	memmove(last_error + plen, last_error, mlen);
+	memcpy(last_error, prefix, plen);
+	last_error[plen + mlen] = '\0';
 	return 0;
 }
 

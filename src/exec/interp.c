@@ -1,0 +1,693 @@
+/* The reference interpreter: the exact semantics of RFC 9669 that every other
+ * engine is tested against, and a fast one.
+ *
+ * Speed comes from doing the work once, at prepare time: each instruction is
+ * decoded into a 16-byte form with its handler index, absolute jump target,
+ * sign-extended immediate and bound helper function, so the run loop does no
+ * decoding, no table lookups and no per-instruction checks (the structural
+ * checker and the verifier have proved what needs proving). Dispatch is by
+ * computed goto where the compiler has it, else by a switch. A run allocates
+ * nothing: registers and the 8 x 512-byte stack live in the C frame, so any
+ * number of threads may run one program at once. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec/engine.h"
+#include "isa/opcodes.h"
+#include "util/error.h"
+
+/* Every handler, in one list so that the enum and the dispatch table agree. */
+#define INTERP_OPS(X)                                                                   \
+	X(ADD64_IMM) X(ADD64_REG) X(SUB64_IMM) X(SUB64_REG) X(MUL64_IMM) X(MUL64_REG)   \
+	X(DIV64_IMM) X(DIV64_REG) X(SDIV64_IMM) X(SDIV64_REG) X(OR64_IMM) X(OR64_REG)   \
+	X(AND64_IMM) X(AND64_REG) X(LSH64_IMM) X(LSH64_REG) X(RSH64_IMM) X(RSH64_REG)   \
+	X(NEG64) X(MOD64_IMM) X(MOD64_REG) X(SMOD64_IMM) X(SMOD64_REG) X(XOR64_IMM)     \
+	X(XOR64_REG) X(MOV64_IMM) X(MOV64_REG) X(ARSH64_IMM) X(ARSH64_REG)              \
+	X(MOVSX64_8) X(MOVSX64_16) X(MOVSX64_32) X(BSWAP16) X(BSWAP32) X(BSWAP64)       \
+	X(ADD32_IMM) X(ADD32_REG) X(SUB32_IMM) X(SUB32_REG) X(MUL32_IMM) X(MUL32_REG)   \
+	X(DIV32_IMM) X(DIV32_REG) X(SDIV32_IMM) X(SDIV32_REG) X(OR32_IMM) X(OR32_REG)   \
+	X(AND32_IMM) X(AND32_REG) X(LSH32_IMM) X(LSH32_REG) X(RSH32_IMM) X(RSH32_REG)   \
+	X(NEG32) X(MOD32_IMM) X(MOD32_REG) X(SMOD32_IMM) X(SMOD32_REG) X(XOR32_IMM)     \
+	X(XOR32_REG) X(MOV32_IMM) X(MOV32_REG) X(ARSH32_IMM) X(ARSH32_REG)              \
+	X(MOVSX32_8) X(MOVSX32_16) X(LE16) X(LE32) X(LE64) X(BE16) X(BE32) X(BE64)      \
+	X(JA) X(JEQ_IMM) X(JEQ_REG) X(JGT_IMM) X(JGT_REG) X(JGE_IMM) X(JGE_REG)         \
+	X(JSET_IMM) X(JSET_REG) X(JNE_IMM) X(JNE_REG) X(JSGT_IMM) X(JSGT_REG)           \
+	X(JSGE_IMM) X(JSGE_REG) X(JLT_IMM) X(JLT_REG) X(JLE_IMM) X(JLE_REG)             \
+	X(JSLT_IMM) X(JSLT_REG) X(JSLE_IMM) X(JSLE_REG)                                 \
+	X(JEQ32_IMM) X(JEQ32_REG) X(JGT32_IMM) X(JGT32_REG) X(JGE32_IMM) X(JGE32_REG)   \
+	X(JSET32_IMM) X(JSET32_REG) X(JNE32_IMM) X(JNE32_REG) X(JSGT32_IMM)             \
+	X(JSGT32_REG) X(JSGE32_IMM) X(JSGE32_REG) X(JLT32_IMM) X(JLT32_REG)             \
+	X(JLE32_IMM) X(JLE32_REG) X(JSLT32_IMM) X(JSLT32_REG) X(JSLE32_IMM)             \
+	X(JSLE32_REG)                                                                   \
+	X(CALL) X(CALL_UNWIND) X(CALL_TAIL) X(CALLX) X(CALL_LOCAL) X(EXIT) X(LDDW)      \
+	X(LDXB) X(LDXH) X(LDXW) X(LDXDW) X(LDXSB) X(LDXSH) X(LDXSW)                     \
+	X(STB) X(STH) X(STW) X(STDW) X(STXB) X(STXH) X(STXW) X(STXDW)                   \
+	X(AADD32) X(AOR32) X(AAND32) X(AXOR32) X(AFADD32) X(AFOR32) X(AFAND32)          \
+	X(AFXOR32) X(AXCHG32) X(ACMPXCHG32)                                             \
+	X(AADD64) X(AOR64) X(AAND64) X(AXOR64) X(AFADD64) X(AFOR64) X(AFAND64)          \
+	X(AFXOR64) X(AXCHG64) X(ACMPXCHG64)
+
+enum interp_op {
+#define ENUM_OP(name) OP_##name,
+	INTERP_OPS(ENUM_OP)
+#undef ENUM_OP
+	OP_COUNT
+};
+
+_Static_assert(OP_ARSH32_REG - OP_ADD32_IMM == OP_ARSH64_REG - OP_ADD64_IMM,
+	       "ALU32 and ALU64 handlers must run in parallel");
+_Static_assert(OP_JSLE32_REG - OP_JEQ32_IMM == OP_JSLE_REG - OP_JEQ_IMM,
+	       "JMP32 and JMP handlers must run in parallel");
+
+/* One decoded instruction. `off` is the memory offset, or for jumps and local
+ * calls the absolute target index; `imm` is the sign-extended immediate, the
+ * full lddw value, or the bound helper function. */
+struct interp_insn {
+	uint8_t op;
+	uint8_t dst;
+	uint8_t src;
+	int32_t off;
+	union {
+		int64_t imm;
+		bpfvm_helper_fn fn;
+	};
+};
+
+struct interp_prog {
+	uint32_t cnt;
+	struct interp_insn insns[];
+};
+
+struct frame {
+	const struct interp_insn *ret_pc;
+	const struct interp_prog *prog;
+	uint64_t saved[5]; /* r6-r9, r10 */
+};
+
+/* ---------------------------------------------------------------- decoding */
+
+static int decode_alu(const struct bpfvm_insn *in, struct interp_insn *out)
+{
+	static const uint8_t ops64[16][2] = {
+		[BPF_ADD >> 4] = { OP_ADD64_IMM, OP_ADD64_REG },
+		[BPF_SUB >> 4] = { OP_SUB64_IMM, OP_SUB64_REG },
+		[BPF_MUL >> 4] = { OP_MUL64_IMM, OP_MUL64_REG },
+		[BPF_DIV >> 4] = { OP_DIV64_IMM, OP_DIV64_REG },
+		[BPF_OR >> 4] = { OP_OR64_IMM, OP_OR64_REG },
+		[BPF_AND >> 4] = { OP_AND64_IMM, OP_AND64_REG },
+		[BPF_LSH >> 4] = { OP_LSH64_IMM, OP_LSH64_REG },
+		[BPF_RSH >> 4] = { OP_RSH64_IMM, OP_RSH64_REG },
+		[BPF_NEG >> 4] = { OP_NEG64, OP_NEG64 },
+		[BPF_MOD >> 4] = { OP_MOD64_IMM, OP_MOD64_REG },
+		[BPF_XOR >> 4] = { OP_XOR64_IMM, OP_XOR64_REG },
+		[BPF_MOV >> 4] = { OP_MOV64_IMM, OP_MOV64_REG },
+		[BPF_ARSH >> 4] = { OP_ARSH64_IMM, OP_ARSH64_REG },
+	};
+	/* The 32-bit handlers from ADD to ARSH sit at a fixed distance from the
+	 * 64-bit ones (INTERP_OPS keeps both runs in the same order). */
+	const int to32 = OP_ADD32_IMM - OP_ADD64_IMM;
+	bool is64 = BPF_CLASS(in->code) == BPF_ALU64, reg = BPF_SRC(in->code) == BPF_X;
+	int op = BPF_OP(in->code);
+
+	if (op == BPF_END) {
+		if (is64)
+			out->op = in->imm == 16 ? OP_BSWAP16 : in->imm == 32 ? OP_BSWAP32 : OP_BSWAP64;
+		else if (reg)
+			out->op = in->imm == 16 ? OP_BE16 : in->imm == 32 ? OP_BE32 : OP_BE64;
+		else
+			out->op = in->imm == 16 ? OP_LE16 : in->imm == 32 ? OP_LE32 : OP_LE64;
+		return 0;
+	}
+	if (op == BPF_MOV && reg && in->off) {
+		if (is64)
+			out->op = in->off == 8 ? OP_MOVSX64_8 : in->off == 16 ? OP_MOVSX64_16 : OP_MOVSX64_32;
+		else
+			out->op = in->off == 8 ? OP_MOVSX32_8 : OP_MOVSX32_16;
+		return 0;
+	}
+	out->op = ops64[op >> 4][reg];
+	if ((op == BPF_DIV || op == BPF_MOD) && in->off == 1)
+		out->op += (op == BPF_DIV ? OP_SDIV64_IMM - OP_DIV64_IMM : OP_SMOD64_IMM - OP_MOD64_IMM);
+	if (!is64) {
+		if (out->op == OP_NEG64)
+			out->op = OP_NEG32;
+		else
+			out->op += to32;
+	}
+	return 0;
+}
+
+static int decode_jmp(const struct bpfvm_exec *exec, uint32_t i, struct interp_insn *out)
+{
+	const struct bpfvm_insn *in = &exec->insns[i];
+	const int to32 = OP_JEQ32_IMM - OP_JEQ_IMM;
+	bool reg = BPF_SRC(in->code) == BPF_X;
+	int op = BPF_OP(in->code);
+	struct bpfvm_helper_binding b;
+	int err;
+
+	switch (op) {
+	case BPF_JA:
+		out->op = OP_JA;
+		out->off = (int32_t)i + 1 + (BPF_CLASS(in->code) == BPF_JMP32 ? in->imm : in->off);
+		return 0;
+	case BPF_EXIT:
+		out->op = OP_EXIT;
+		return 0;
+	case BPF_CALL:
+		if (reg) {
+			out->op = OP_CALLX;
+			return 0;
+		}
+		if (in->src_reg == BPF_PSEUDO_CALL) {
+			out->op = OP_CALL_LOCAL;
+			out->off = (int32_t)i + 1 + in->imm;
+			return 0;
+		}
+		if (in->src_reg == BPF_PSEUDO_KFUNC_CALL)
+			return bpfvm_errorf(-EOPNOTSUPP, "insn %u: kfunc calls are not supported", i);
+		if ((err = bpfvm_exec_bind_helper(exec, i, in->imm, &b)))
+			return err;
+		out->fn = b.fn;
+		out->op = b.kind == BPFVM_HELPER_UNWIND ? OP_CALL_UNWIND
+			: b.kind == BPFVM_HELPER_TAIL_CALL ? OP_CALL_TAIL : OP_CALL;
+		return 0;
+	}
+	/* Conditional jumps: BPF_JEQ..BPF_JSLE map onto consecutive IMM/REG pairs
+	 * in the order of the opcode numbers, skipping CALL and EXIT. */
+	{
+		static const uint8_t base[16] = {
+			[BPF_JEQ >> 4] = OP_JEQ_IMM, [BPF_JGT >> 4] = OP_JGT_IMM,
+			[BPF_JGE >> 4] = OP_JGE_IMM, [BPF_JSET >> 4] = OP_JSET_IMM,
+			[BPF_JNE >> 4] = OP_JNE_IMM, [BPF_JSGT >> 4] = OP_JSGT_IMM,
+			[BPF_JSGE >> 4] = OP_JSGE_IMM, [BPF_JLT >> 4] = OP_JLT_IMM,
+			[BPF_JLE >> 4] = OP_JLE_IMM, [BPF_JSLT >> 4] = OP_JSLT_IMM,
+			[BPF_JSLE >> 4] = OP_JSLE_IMM,
+		};
+		out->op = base[op >> 4] + reg + (BPF_CLASS(in->code) == BPF_JMP32 ? to32 : 0);
+		out->off = (int32_t)i + 1 + in->off;
+	}
+	return 0;
+}
+
+static int decode_mem(const struct bpfvm_insn *in, struct interp_insn *out)
+{
+	static const uint8_t ldx[4] = { OP_LDXW, OP_LDXH, OP_LDXB, OP_LDXDW };
+	static const uint8_t ldxsx[3] = { OP_LDXSW, OP_LDXSH, OP_LDXSB };
+	static const uint8_t st[4] = { OP_STW, OP_STH, OP_STB, OP_STDW };
+	static const uint8_t stx[4] = { OP_STXW, OP_STXH, OP_STXB, OP_STXDW };
+	int size = BPF_SIZE(in->code) >> 3;
+
+	switch (BPF_CLASS(in->code)) {
+	case BPF_LDX:
+		out->op = BPF_MODE(in->code) == BPF_MEMSX ? ldxsx[size] : ldx[size];
+		return 0;
+	case BPF_ST:
+		out->op = st[size];
+		return 0;
+	}
+	if (BPF_MODE(in->code) == BPF_MEM) {
+		out->op = stx[size];
+		return 0;
+	}
+	{
+		bool is64 = BPF_SIZE(in->code) == BPF_DW;
+		int base = is64 ? OP_AADD64 : OP_AADD32;
+
+		switch (in->imm) {
+		case BPF_ADD: out->op = base + 0; break;
+		case BPF_OR: out->op = base + 1; break;
+		case BPF_AND: out->op = base + 2; break;
+		case BPF_XOR: out->op = base + 3; break;
+		case BPF_ADD | BPF_FETCH: out->op = base + 4; break;
+		case BPF_OR | BPF_FETCH: out->op = base + 5; break;
+		case BPF_AND | BPF_FETCH: out->op = base + 6; break;
+		case BPF_XOR | BPF_FETCH: out->op = base + 7; break;
+		case BPF_XCHG: out->op = base + 8; break;
+		default: out->op = base + 9; break; /* BPF_CMPXCHG, per the checker */
+		}
+	}
+	return 0;
+}
+
+static int decode_lddw(const struct bpfvm_exec *exec, uint32_t i, struct interp_insn *out)
+{
+	const struct bpfvm_insn *in = &exec->insns[i];
+
+	out->op = OP_LDDW;
+	switch (in->src_reg) {
+	case 0:
+		out->imm = (int64_t)((uint64_t)(uint32_t)in->imm |
+				     (uint64_t)(uint32_t)exec->insns[i + 1].imm << 32);
+		return 0;
+	case BPF_PSEUDO_FUNC:
+		out->imm = (int64_t)i + 1 + in->imm;
+		return 0;
+	}
+	return bpfvm_errorf(-EINVAL, "insn %u: lddw with src_reg %u is an unresolved map or "
+			    "BTF reference", i, in->src_reg);
+}
+
+static int interp_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *opts)
+{
+	struct interp_prog *p;
+	int err = 0;
+
+	p = calloc(1, sizeof(*p) + (size_t)exec->insn_cnt * sizeof(p->insns[0]));
+	if (!p)
+		return bpfvm_errorf(-ENOMEM, "out of memory decoding %u instructions",
+				    exec->insn_cnt);
+	p->cnt = exec->insn_cnt;
+	for (uint32_t i = 0; i < exec->insn_cnt && !err; i++) {
+		const struct bpfvm_insn *in = &exec->insns[i];
+		struct interp_insn *out = &p->insns[i];
+
+		out->dst = in->dst_reg;
+		out->src = in->src_reg;
+		out->off = in->off;
+		out->imm = in->imm;
+		switch (BPF_CLASS(in->code)) {
+		case BPF_ALU: case BPF_ALU64:
+			err = decode_alu(in, out);
+			break;
+		case BPF_JMP: case BPF_JMP32:
+			err = decode_jmp(exec, i, out);
+			break;
+		case BPF_LD:
+			err = decode_lddw(exec, i, out);
+			p->insns[i + 1].op = OP_EXIT; /* never reached: the checker forbids it */
+			i++;
+			break;
+		default:
+			err = decode_mem(in, out);
+			break;
+		}
+	}
+	if (err) {
+		free(p);
+		return err;
+	}
+	exec->state = p;
+	return 0;
+}
+
+static void interp_release(struct bpfvm_exec *exec)
+{
+	free(exec->state);
+	exec->state = NULL;
+}
+
+/* ---------------------------------------------------------------- running */
+
+static inline uint64_t ld64(uint64_t addr)
+{
+	uint64_t v;
+	memcpy(&v, (const void *)(uintptr_t)addr, 8);
+	return v;
+}
+
+static inline uint32_t ld32(uint64_t addr)
+{
+	uint32_t v;
+	memcpy(&v, (const void *)(uintptr_t)addr, 4);
+	return v;
+}
+
+static inline uint16_t ld16(uint64_t addr)
+{
+	uint16_t v;
+	memcpy(&v, (const void *)(uintptr_t)addr, 2);
+	return v;
+}
+
+static inline void st64(uint64_t addr, uint64_t v) { memcpy((void *)(uintptr_t)addr, &v, 8); }
+static inline void st32(uint64_t addr, uint32_t v) { memcpy((void *)(uintptr_t)addr, &v, 4); }
+static inline void st16(uint64_t addr, uint16_t v) { memcpy((void *)(uintptr_t)addr, &v, 2); }
+
+static inline uint16_t bswap16(uint16_t x) { return (uint16_t)(x >> 8 | x << 8); }
+static inline uint32_t bswap32(uint32_t x)
+{
+	return x >> 24 | (x >> 8 & 0xff00) | (x << 8 & 0xff0000) | x << 24;
+}
+static inline uint64_t bswap64(uint64_t x)
+{
+	return (uint64_t)bswap32((uint32_t)x) << 32 | bswap32((uint32_t)(x >> 32));
+}
+
+static inline bool host_is_le(void)
+{
+	const uint16_t one = 1;
+	return *(const uint8_t *)&one == 1;
+}
+
+/* Signed division and remainder as RFC 9669 defines them: never a trap. */
+static inline uint64_t sdiv64(uint64_t a, uint64_t b)
+{
+	if (b == 0)
+		return 0;
+	if ((int64_t)b == -1)
+		return 0 - a;
+	return (uint64_t)((int64_t)a / (int64_t)b);
+}
+
+static inline uint64_t smod64(uint64_t a, uint64_t b)
+{
+	if (b == 0)
+		return a;
+	if ((int64_t)b == -1)
+		return 0;
+	return (uint64_t)((int64_t)a % (int64_t)b);
+}
+
+static inline uint32_t sdiv32(uint32_t a, uint32_t b)
+{
+	if (b == 0)
+		return 0;
+	if ((int32_t)b == -1)
+		return 0 - a;
+	return (uint32_t)((int32_t)a / (int32_t)b);
+}
+
+static inline uint32_t smod32(uint32_t a, uint32_t b)
+{
+	if (b == 0)
+		return a;
+	if ((int32_t)b == -1)
+		return 0;
+	return (uint32_t)((int32_t)a % (int32_t)b);
+}
+
+#if defined(__GNUC__) || defined(__clang__)
+#define INTERP_COMPUTED_GOTO 1
+#endif
+
+static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
+			    const uint64_t args[5], struct bpfvm_run *run)
+{
+	uint64_t reg[11];
+	_Alignas(16) uint8_t stack[BPFVM_MAX_CALL_DEPTH * BPFVM_STACK_SIZE];
+	struct frame frames[BPFVM_MAX_CALL_DEPTH];
+	unsigned depth = 0;
+	const struct interp_insn *pc = &prog->insns[start];
+	const struct interp_insn *base = prog->insns;
+
+	for (int i = 0; i < 5; i++)
+		reg[i + 1] = args[i];
+	reg[0] = 0;
+	reg[6] = reg[7] = reg[8] = reg[9] = 0;
+	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+
+#define DST reg[pc->dst]
+#define SRC reg[pc->src]
+#define IMM ((uint64_t)pc->imm)
+#define U32(x) ((uint32_t)(x))
+#define MEM (DST + (uint64_t)(int64_t)pc->off)
+#define SMEM (SRC + (uint64_t)(int64_t)pc->off)
+#define JUMP_IF(cond) do { if (cond) { pc = base + pc->off; DISPATCH(); } NEXT(); } while (0)
+
+#ifdef INTERP_COMPUTED_GOTO
+	static const void *const labels[OP_COUNT] = {
+#define LABEL_OP(name) &&L_##name,
+		INTERP_OPS(LABEL_OP)
+#undef LABEL_OP
+	};
+#define DISPATCH() goto *labels[pc->op]
+#define CASE(name) case OP_##name: L_##name
+#else
+#define DISPATCH() goto dispatch
+#define CASE(name) case OP_##name
+#endif
+#define NEXT() do { pc++; DISPATCH(); } while (0)
+
+#ifndef INTERP_COMPUTED_GOTO
+dispatch:
+#endif
+	switch ((enum interp_op)pc->op) {
+	CASE(ADD64_IMM): DST += IMM; NEXT();
+	CASE(ADD64_REG): DST += SRC; NEXT();
+	CASE(SUB64_IMM): DST -= IMM; NEXT();
+	CASE(SUB64_REG): DST -= SRC; NEXT();
+	CASE(MUL64_IMM): DST *= IMM; NEXT();
+	CASE(MUL64_REG): DST *= SRC; NEXT();
+	CASE(DIV64_IMM): DST = IMM ? DST / IMM : 0; NEXT();
+	CASE(DIV64_REG): DST = SRC ? DST / SRC : 0; NEXT();
+	CASE(SDIV64_IMM): DST = sdiv64(DST, IMM); NEXT();
+	CASE(SDIV64_REG): DST = sdiv64(DST, SRC); NEXT();
+	CASE(OR64_IMM): DST |= IMM; NEXT();
+	CASE(OR64_REG): DST |= SRC; NEXT();
+	CASE(AND64_IMM): DST &= IMM; NEXT();
+	CASE(AND64_REG): DST &= SRC; NEXT();
+	CASE(LSH64_IMM): DST <<= IMM & 63; NEXT();
+	CASE(LSH64_REG): DST <<= SRC & 63; NEXT();
+	CASE(RSH64_IMM): DST >>= IMM & 63; NEXT();
+	CASE(RSH64_REG): DST >>= SRC & 63; NEXT();
+	CASE(NEG64): DST = 0 - DST; NEXT();
+	CASE(MOD64_IMM): DST = IMM ? DST % IMM : DST; NEXT();
+	CASE(MOD64_REG): DST = SRC ? DST % SRC : DST; NEXT();
+	CASE(SMOD64_IMM): DST = smod64(DST, IMM); NEXT();
+	CASE(SMOD64_REG): DST = smod64(DST, SRC); NEXT();
+	CASE(XOR64_IMM): DST ^= IMM; NEXT();
+	CASE(XOR64_REG): DST ^= SRC; NEXT();
+	CASE(MOV64_IMM): DST = IMM; NEXT();
+	CASE(MOV64_REG): DST = SRC; NEXT();
+	CASE(MOVSX64_8): DST = (uint64_t)(int64_t)(int8_t)SRC; NEXT();
+	CASE(MOVSX64_16): DST = (uint64_t)(int64_t)(int16_t)SRC; NEXT();
+	CASE(MOVSX64_32): DST = (uint64_t)(int64_t)(int32_t)SRC; NEXT();
+	CASE(ARSH64_IMM): DST = (uint64_t)((int64_t)DST >> (IMM & 63)); NEXT();
+	CASE(ARSH64_REG): DST = (uint64_t)((int64_t)DST >> (SRC & 63)); NEXT();
+	CASE(BSWAP16): DST = bswap16((uint16_t)DST); NEXT();
+	CASE(BSWAP32): DST = bswap32(U32(DST)); NEXT();
+	CASE(BSWAP64): DST = bswap64(DST); NEXT();
+
+	CASE(ADD32_IMM): DST = U32(DST + IMM); NEXT();
+	CASE(ADD32_REG): DST = U32(DST + SRC); NEXT();
+	CASE(SUB32_IMM): DST = U32(DST - IMM); NEXT();
+	CASE(SUB32_REG): DST = U32(DST - SRC); NEXT();
+	CASE(MUL32_IMM): DST = U32(U32(DST) * U32(IMM)); NEXT();
+	CASE(MUL32_REG): DST = U32(U32(DST) * U32(SRC)); NEXT();
+	CASE(DIV32_IMM): DST = U32(IMM) ? U32(DST) / U32(IMM) : 0; NEXT();
+	CASE(DIV32_REG): DST = U32(SRC) ? U32(DST) / U32(SRC) : 0; NEXT();
+	CASE(SDIV32_IMM): DST = sdiv32(U32(DST), U32(IMM)); NEXT();
+	CASE(SDIV32_REG): DST = sdiv32(U32(DST), U32(SRC)); NEXT();
+	CASE(OR32_IMM): DST = U32(DST | IMM); NEXT();
+	CASE(OR32_REG): DST = U32(DST | SRC); NEXT();
+	CASE(AND32_IMM): DST = U32(DST & IMM); NEXT();
+	CASE(AND32_REG): DST = U32(DST & SRC); NEXT();
+	CASE(LSH32_IMM): DST = U32(U32(DST) << (IMM & 31)); NEXT();
+	CASE(LSH32_REG): DST = U32(U32(DST) << (SRC & 31)); NEXT();
+	CASE(RSH32_IMM): DST = U32(DST) >> (IMM & 31); NEXT();
+	CASE(RSH32_REG): DST = U32(DST) >> (SRC & 31); NEXT();
+	CASE(NEG32): DST = U32(0 - U32(DST)); NEXT();
+	CASE(MOD32_IMM): DST = U32(IMM) ? U32(DST) % U32(IMM) : U32(DST); NEXT();
+	CASE(MOD32_REG): DST = U32(SRC) ? U32(DST) % U32(SRC) : U32(DST); NEXT();
+	CASE(SMOD32_IMM): DST = smod32(U32(DST), U32(IMM)); NEXT();
+	CASE(SMOD32_REG): DST = smod32(U32(DST), U32(SRC)); NEXT();
+	CASE(XOR32_IMM): DST = U32(DST ^ IMM); NEXT();
+	CASE(XOR32_REG): DST = U32(DST ^ SRC); NEXT();
+	CASE(MOV32_IMM): DST = U32(IMM); NEXT();
+	CASE(MOV32_REG): DST = U32(SRC); NEXT();
+	CASE(MOVSX32_8): DST = U32((int32_t)(int8_t)SRC); NEXT();
+	CASE(MOVSX32_16): DST = U32((int32_t)(int16_t)SRC); NEXT();
+	CASE(ARSH32_IMM): DST = U32((int32_t)U32(DST) >> (IMM & 31)); NEXT();
+	CASE(ARSH32_REG): DST = U32((int32_t)U32(DST) >> (SRC & 31)); NEXT();
+	CASE(LE16): DST = host_is_le() ? (uint16_t)DST : bswap16((uint16_t)DST); NEXT();
+	CASE(LE32): DST = host_is_le() ? U32(DST) : bswap32(U32(DST)); NEXT();
+	CASE(LE64): DST = host_is_le() ? DST : bswap64(DST); NEXT();
+	CASE(BE16): DST = host_is_le() ? bswap16((uint16_t)DST) : (uint16_t)DST; NEXT();
+	CASE(BE32): DST = host_is_le() ? bswap32(U32(DST)) : U32(DST); NEXT();
+	CASE(BE64): DST = host_is_le() ? bswap64(DST) : DST; NEXT();
+
+	CASE(JA): pc = base + pc->off; DISPATCH();
+	CASE(JEQ_IMM): JUMP_IF(DST == IMM);
+	CASE(JEQ_REG): JUMP_IF(DST == SRC);
+	CASE(JGT_IMM): JUMP_IF(DST > IMM);
+	CASE(JGT_REG): JUMP_IF(DST > SRC);
+	CASE(JGE_IMM): JUMP_IF(DST >= IMM);
+	CASE(JGE_REG): JUMP_IF(DST >= SRC);
+	CASE(JSET_IMM): JUMP_IF(DST & IMM);
+	CASE(JSET_REG): JUMP_IF(DST & SRC);
+	CASE(JNE_IMM): JUMP_IF(DST != IMM);
+	CASE(JNE_REG): JUMP_IF(DST != SRC);
+	CASE(JSGT_IMM): JUMP_IF((int64_t)DST > (int64_t)IMM);
+	CASE(JSGT_REG): JUMP_IF((int64_t)DST > (int64_t)SRC);
+	CASE(JSGE_IMM): JUMP_IF((int64_t)DST >= (int64_t)IMM);
+	CASE(JSGE_REG): JUMP_IF((int64_t)DST >= (int64_t)SRC);
+	CASE(JLT_IMM): JUMP_IF(DST < IMM);
+	CASE(JLT_REG): JUMP_IF(DST < SRC);
+	CASE(JLE_IMM): JUMP_IF(DST <= IMM);
+	CASE(JLE_REG): JUMP_IF(DST <= SRC);
+	CASE(JSLT_IMM): JUMP_IF((int64_t)DST < (int64_t)IMM);
+	CASE(JSLT_REG): JUMP_IF((int64_t)DST < (int64_t)SRC);
+	CASE(JSLE_IMM): JUMP_IF((int64_t)DST <= (int64_t)IMM);
+	CASE(JSLE_REG): JUMP_IF((int64_t)DST <= (int64_t)SRC);
+	CASE(JEQ32_IMM): JUMP_IF(U32(DST) == U32(IMM));
+	CASE(JEQ32_REG): JUMP_IF(U32(DST) == U32(SRC));
+	CASE(JGT32_IMM): JUMP_IF(U32(DST) > U32(IMM));
+	CASE(JGT32_REG): JUMP_IF(U32(DST) > U32(SRC));
+	CASE(JGE32_IMM): JUMP_IF(U32(DST) >= U32(IMM));
+	CASE(JGE32_REG): JUMP_IF(U32(DST) >= U32(SRC));
+	CASE(JSET32_IMM): JUMP_IF(U32(DST) & U32(IMM));
+	CASE(JSET32_REG): JUMP_IF(U32(DST) & U32(SRC));
+	CASE(JNE32_IMM): JUMP_IF(U32(DST) != U32(IMM));
+	CASE(JNE32_REG): JUMP_IF(U32(DST) != U32(SRC));
+	CASE(JSGT32_IMM): JUMP_IF((int32_t)U32(DST) > (int32_t)U32(IMM));
+	CASE(JSGT32_REG): JUMP_IF((int32_t)U32(DST) > (int32_t)U32(SRC));
+	CASE(JSGE32_IMM): JUMP_IF((int32_t)U32(DST) >= (int32_t)U32(IMM));
+	CASE(JSGE32_REG): JUMP_IF((int32_t)U32(DST) >= (int32_t)U32(SRC));
+	CASE(JLT32_IMM): JUMP_IF(U32(DST) < U32(IMM));
+	CASE(JLT32_REG): JUMP_IF(U32(DST) < U32(SRC));
+	CASE(JLE32_IMM): JUMP_IF(U32(DST) <= U32(IMM));
+	CASE(JLE32_REG): JUMP_IF(U32(DST) <= U32(SRC));
+	CASE(JSLT32_IMM): JUMP_IF((int32_t)U32(DST) < (int32_t)U32(IMM));
+	CASE(JSLT32_REG): JUMP_IF((int32_t)U32(DST) < (int32_t)U32(SRC));
+	CASE(JSLE32_IMM): JUMP_IF((int32_t)U32(DST) <= (int32_t)U32(IMM));
+	CASE(JSLE32_REG): JUMP_IF((int32_t)U32(DST) <= (int32_t)U32(SRC));
+
+	CASE(CALL):
+		reg[0] = pc->fn(reg[1], reg[2], reg[3], reg[4], reg[5], run);
+		NEXT();
+	CASE(CALL_UNWIND):
+		reg[0] = pc->fn(reg[1], reg[2], reg[3], reg[4], reg[5], run);
+		if (reg[0] == 0)
+			return 0;
+		NEXT();
+	CASE(CALL_TAIL): {
+		const struct bpfvm_exec *target = bpfvm_exec_tail_target(
+			run, pc->fn(reg[1], reg[2], reg[3], reg[4], reg[5], run));
+
+		if (!target) {
+			reg[0] = 0;
+			NEXT();
+		}
+		if (target->ops != &bpfvm_interp_ops) {
+			{
+				const uint64_t targs[5] = { reg[1] };
+
+				reg[0] = target->ops->run(target, targs, run);
+			}
+			goto do_exit;
+		}
+		/* The target replaces the running function; its exit returns to
+		 * this function's caller, as in Linux. */
+		prog = target->state;
+		base = prog->insns;
+		pc = base;
+		DISPATCH();
+	}
+	CASE(CALLX): {
+		struct bpfvm_helper_binding b;
+		const struct bpfvm_exec *self = run->exec;
+
+		if (!self->resolve_helper ||
+		    self->resolve_helper(self->resolver_cookie, (int32_t)DST, &b) ||
+		    b.kind == BPFVM_HELPER_TAIL_CALL) {
+			run->error = -ENOENT;
+			return 0;
+		}
+		reg[0] = b.fn(reg[1], reg[2], reg[3], reg[4], reg[5], run);
+		if (b.kind == BPFVM_HELPER_UNWIND && reg[0] == 0)
+			return 0;
+		NEXT();
+	}
+	CASE(CALL_LOCAL):
+		if (depth + 1 >= BPFVM_MAX_CALL_DEPTH) {
+			run->error = -E2BIG;
+			return 0;
+		}
+		frames[depth].ret_pc = pc + 1;
+		frames[depth].prog = prog;
+		memcpy(frames[depth].saved, &reg[6], sizeof(frames[depth].saved));
+		depth++;
+		reg[10] -= BPFVM_STACK_SIZE;
+		pc = base + pc->off;
+		DISPATCH();
+	CASE(EXIT):
+	do_exit:
+		if (depth == 0)
+			return reg[0];
+		depth--;
+		memcpy(&reg[6], frames[depth].saved, sizeof(frames[depth].saved));
+		prog = frames[depth].prog;
+		base = prog->insns;
+		pc = frames[depth].ret_pc;
+		DISPATCH();
+	CASE(LDDW): DST = IMM; pc += 2; DISPATCH();
+
+	CASE(LDXB): DST = *(const uint8_t *)(uintptr_t)SMEM; NEXT();
+	CASE(LDXH): DST = ld16(SMEM); NEXT();
+	CASE(LDXW): DST = ld32(SMEM); NEXT();
+	CASE(LDXDW): DST = ld64(SMEM); NEXT();
+	CASE(LDXSB): DST = (uint64_t)(int64_t)*(const int8_t *)(uintptr_t)SMEM; NEXT();
+	CASE(LDXSH): DST = (uint64_t)(int64_t)(int16_t)ld16(SMEM); NEXT();
+	CASE(LDXSW): DST = (uint64_t)(int64_t)(int32_t)ld32(SMEM); NEXT();
+	CASE(STB): *(uint8_t *)(uintptr_t)MEM = (uint8_t)IMM; NEXT();
+	CASE(STH): st16(MEM, (uint16_t)IMM); NEXT();
+	CASE(STW): st32(MEM, U32(IMM)); NEXT();
+	CASE(STDW): st64(MEM, IMM); NEXT();
+	CASE(STXB): *(uint8_t *)(uintptr_t)MEM = (uint8_t)SRC; NEXT();
+	CASE(STXH): st16(MEM, (uint16_t)SRC); NEXT();
+	CASE(STXW): st32(MEM, U32(SRC)); NEXT();
+	CASE(STXDW): st64(MEM, SRC); NEXT();
+
+#define A32 ((uint32_t *)(uintptr_t)MEM)
+#define A64 ((uint64_t *)(uintptr_t)MEM)
+	CASE(AADD32): __atomic_fetch_add(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AOR32): __atomic_fetch_or(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AAND32): __atomic_fetch_and(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AXOR32): __atomic_fetch_xor(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFADD32): SRC = __atomic_fetch_add(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFOR32): SRC = __atomic_fetch_or(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFAND32): SRC = __atomic_fetch_and(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFXOR32): SRC = __atomic_fetch_xor(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(AXCHG32): SRC = __atomic_exchange_n(A32, U32(SRC), __ATOMIC_SEQ_CST); NEXT();
+	CASE(ACMPXCHG32): {
+		uint32_t expected = U32(reg[0]);
+
+		__atomic_compare_exchange_n(A32, &expected, U32(SRC), false, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
+		reg[0] = expected;
+		NEXT();
+	}
+	CASE(AADD64): __atomic_fetch_add(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AOR64): __atomic_fetch_or(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AAND64): __atomic_fetch_and(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AXOR64): __atomic_fetch_xor(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFADD64): SRC = __atomic_fetch_add(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFOR64): SRC = __atomic_fetch_or(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFAND64): SRC = __atomic_fetch_and(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AFXOR64): SRC = __atomic_fetch_xor(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(AXCHG64): SRC = __atomic_exchange_n(A64, SRC, __ATOMIC_SEQ_CST); NEXT();
+	CASE(ACMPXCHG64): {
+		uint64_t expected = reg[0];
+
+		__atomic_compare_exchange_n(A64, &expected, SRC, false, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
+		reg[0] = expected;
+		NEXT();
+	}
+	case OP_COUNT:
+		break;
+	}
+	/* Unreachable: every decoded op has a handler that dispatches onward. */
+	return 0;
+}
+
+static uint64_t interp_run(const struct bpfvm_exec *exec, const uint64_t args[5],
+			   struct bpfvm_run *run)
+{
+	return interp_exec(exec->state, 0, args, run);
+}
+
+static uint64_t interp_call(struct bpfvm_run *run, uint32_t insn_idx, const uint64_t args[5])
+{
+	return interp_exec(run->exec->state, insn_idx, args, run);
+}
+
+const struct bpfvm_engine_ops bpfvm_interp_ops = {
+	.name = "interp",
+	.prepare = interp_prepare,
+	.release = interp_release,
+	.run = interp_run,
+	.call = interp_call,
+};
