@@ -1,0 +1,106 @@
+/* The runtime context structs that programs see through r1, one per family of
+ * program types. Each starts with a byte-exact mirror of Linux's UAPI struct
+ * (asserted against <linux/bpf.h> in tests/unit/test_progtype.c), followed by
+ * the real 64-bit packet pointers that rewritten loads read, followed by what
+ * helpers need and programs cannot see. */
+#ifndef BPFVM_PROGTYPE_CTX_H
+#define BPFVM_PROGTYPE_CTX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bpfvm_uapi_xdp_md {
+	uint32_t data;
+	uint32_t data_end;
+	uint32_t data_meta;
+	uint32_t ingress_ifindex;
+	uint32_t rx_queue_index;
+	uint32_t egress_ifindex;
+};
+
+struct bpfvm_uapi_sk_buff {
+	uint32_t len;
+	uint32_t pkt_type;
+	uint32_t mark;
+	uint32_t queue_mapping;
+	uint32_t protocol;
+	uint32_t vlan_present;
+	uint32_t vlan_tci;
+	uint32_t vlan_proto;
+	uint32_t priority;
+	uint32_t ingress_ifindex;
+	uint32_t ifindex;
+	uint32_t tc_index;
+	uint32_t cb[5];
+	uint32_t hash;
+	uint32_t tc_classid;
+	uint32_t data;
+	uint32_t data_end;
+	uint32_t napi_id;
+	uint32_t family;
+	uint32_t remote_ip4;
+	uint32_t local_ip4;
+	uint32_t remote_ip6[4];
+	uint32_t local_ip6[4];
+	uint32_t remote_port;
+	uint32_t local_port;
+	uint32_t data_meta;
+	uint64_t flow_keys;
+	uint64_t tstamp;
+	uint32_t wire_len;
+	uint32_t gso_segs;
+	uint64_t sk;
+	uint32_t gso_size;
+	uint8_t tstamp_type;
+	uint8_t pad[3];
+	uint64_t hwtstamp;
+};
+
+struct bpfvm_uapi_sock_addr {
+	uint32_t user_family;
+	uint32_t user_ip4;
+	uint32_t user_ip6[4];
+	uint32_t user_port;
+	uint32_t family;
+	uint32_t type;
+	uint32_t protocol;
+	uint32_t msg_src_ip4;
+	uint32_t msg_src_ip6[4];
+	uint64_t sk;
+};
+
+/* The packet a program works on, shared by the XDP and skb contexts so that
+ * packet helpers (adjust_head, load_bytes, ...) have one implementation.
+ * [buf, buf_end) is the whole allocation: headroom, packet, tailroom. */
+struct bpfvm_pkt {
+	uint8_t *buf;
+	uint8_t *buf_end;
+};
+
+struct bpfvm_xdp_ctx {
+	struct bpfvm_uapi_xdp_md md;
+	uint64_t data;
+	uint64_t data_end;
+	uint64_t data_meta;
+	struct bpfvm_pkt pkt;
+};
+
+struct bpfvm_skb_ctx {
+	struct bpfvm_uapi_sk_buff skb;
+	uint64_t data;
+	uint64_t data_end;
+	uint64_t data_meta;
+	struct bpfvm_pkt pkt;
+};
+
+struct bpfvm_sock_addr_ctx {
+	struct bpfvm_uapi_sock_addr sa;
+};
+
+_Static_assert(sizeof(struct bpfvm_uapi_xdp_md) == 24, "xdp_md layout");
+_Static_assert(sizeof(struct bpfvm_uapi_sk_buff) == 192, "__sk_buff layout");
+_Static_assert(offsetof(struct bpfvm_uapi_sk_buff, flow_keys) == 144, "__sk_buff layout");
+_Static_assert(offsetof(struct bpfvm_uapi_sk_buff, hwtstamp) == 184, "__sk_buff layout");
+_Static_assert(sizeof(struct bpfvm_uapi_sock_addr) == 72, "bpf_sock_addr layout");
+
+#endif

@@ -1,0 +1,44 @@
+/* BPF_PROG_TYPE_SCHED_CLS and SCHED_ACT (tc): struct __sk_buff with direct
+ * packet access from the Ethernet header, writable mark/priority/tc_index/cb/
+ * tc_classid, and the packet-rewriting helpers. */
+#include "progtype/skb_fields.h"
+
+static const struct bpfvm_ctx_field fields[] = {
+	SKB_COMMON_RO_FIELDS,
+	SKB_RW(mark), SKB_RW(priority), SKB_RW(tc_index), SKB_RW(tc_classid),
+	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,
+	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+	{ "tstamp", SKB_OFF(tstamp), 8, CTX_SZ_8, CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+	SKB_PTR(data, CTX_FIELD_PKT_DATA),
+	SKB_PTR(data_end, CTX_FIELD_PKT_DATA_END),
+	SKB_PTR(data_meta, CTX_FIELD_PKT_META),
+};
+
+/* Sorted: the base set plus skb_store_bytes, l3/l4_csum_replace, redirect,
+ * skb_load_bytes and csum_diff. */
+static const int32_t helpers[] = {
+	1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 23, 26, 28, 87, 88, 89, 93, 94, 125,
+	130, 131, 132, 133, 134, 164, 181,
+};
+
+const struct bpfvm_progtype bpfvm_progtype_sched_cls = {
+	.id = BPFVM_PROG_SCHED_CLS,
+	.name = "sched_cls",
+	.ctx_size = sizeof(struct bpfvm_uapi_sk_buff),
+	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
+	.fields = fields,
+	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.helpers = helpers,
+	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
+};
+
+const struct bpfvm_progtype bpfvm_progtype_sched_act = {
+	.id = BPFVM_PROG_SCHED_ACT,
+	.name = "sched_act",
+	.ctx_size = sizeof(struct bpfvm_uapi_sk_buff),
+	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
+	.fields = fields,
+	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.helpers = helpers,
+	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
+};

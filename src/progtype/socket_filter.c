@@ -1,0 +1,27 @@
+/* BPF_PROG_TYPE_SOCKET_FILTER: struct __sk_buff without direct packet access
+ * (Linux gives socket filters skb_load_bytes instead); cb[] is scratch space. */
+#include "progtype/skb_fields.h"
+
+static const struct bpfvm_ctx_field fields[] = {
+	SKB_COMMON_RO_FIELDS,
+	SKB_RO(mark), SKB_RO(priority), SKB_RO(tc_index),
+	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,
+	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+};
+
+/* Sorted: the base set plus skb_load_bytes. */
+static const int32_t helpers[] = {
+	1, 2, 3, 5, 6, 7, 8, 12, 26, 87, 88, 89, 93, 94, 125, 130, 131, 132, 133, 134,
+	164, 181,
+};
+
+const struct bpfvm_progtype bpfvm_progtype_socket_filter = {
+	.id = BPFVM_PROG_SOCKET_FILTER,
+	.name = "socket_filter",
+	.ctx_size = sizeof(struct bpfvm_uapi_sk_buff),
+	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
+	.fields = fields,
+	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.helpers = helpers,
+	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
+};

@@ -1,0 +1,127 @@
+/* Program-type tables: the UAPI mirrors match <linux/bpf.h> byte for byte, the
+ * helper lists are sorted (they are binary-searched), and the access rules
+ * answer as Linux does on representative cases. */
+#include <linux/bpf.h>
+#include <stddef.h>
+
+#include "progtype/ctx.h"
+#include "progtype/progtype.h"
+#include "test.h"
+
+#define SAME_FIELD(ours, theirs, f) \
+	CHECK_EQ_U64(offsetof(struct ours, f), offsetof(struct theirs, f))
+
+static void test_layouts(void)
+{
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_xdp_md), sizeof(struct xdp_md));
+	SAME_FIELD(bpfvm_uapi_xdp_md, xdp_md, data_end);
+	SAME_FIELD(bpfvm_uapi_xdp_md, xdp_md, egress_ifindex);
+
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_sk_buff), sizeof(struct __sk_buff));
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, cb);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, data);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, data_end);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, data_meta);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, flow_keys);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, tstamp);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, gso_size);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, tstamp_type);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, hwtstamp);
+	SAME_FIELD(bpfvm_uapi_sk_buff, __sk_buff, local_port);
+
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_sock_addr), sizeof(struct bpf_sock_addr));
+	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, user_port);
+	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, msg_src_ip6);
+	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, sk);
+}
+
+static void test_ids(void)
+{
+	CHECK_EQ_U64(BPFVM_PROG_XDP, BPF_PROG_TYPE_XDP);
+	CHECK_EQ_U64(BPFVM_PROG_SCHED_CLS, BPF_PROG_TYPE_SCHED_CLS);
+	CHECK_EQ_U64(BPFVM_PROG_SOCKET_FILTER, BPF_PROG_TYPE_SOCKET_FILTER);
+	CHECK_EQ_U64(BPFVM_PROG_CGROUP_SKB, BPF_PROG_TYPE_CGROUP_SKB);
+	CHECK_EQ_U64(BPFVM_PROG_CGROUP_SOCK_ADDR, BPF_PROG_TYPE_CGROUP_SOCK_ADDR);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_INET4_BIND, BPF_CGROUP_INET4_BIND);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP6_SENDMSG);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_UDP6_RECVMSG, BPF_CGROUP_UDP6_RECVMSG);
+	CHECK_EQ_U64(BPFVM_ATTACH_XDP, BPF_XDP);
+}
+
+static void test_tables_sorted(void)
+{
+	static const uint32_t ids[] = { BPFVM_PROG_XDP, BPFVM_PROG_SOCKET_FILTER,
+					BPFVM_PROG_SCHED_CLS, BPFVM_PROG_SCHED_ACT,
+					BPFVM_PROG_CGROUP_SKB, BPFVM_PROG_CGROUP_SOCK_ADDR };
+
+	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		const struct bpfvm_progtype *pt = bpfvm_progtype_get(ids[i]);
+
+		CHECK(pt != NULL);
+		if (!pt)
+			continue;
+		CHECK(pt->runtime_ctx_size >= pt->ctx_size);
+		for (uint32_t h = 1; h < pt->helper_cnt; h++)
+			CHECK(pt->helpers[h - 1] < pt->helpers[h]);
+		for (uint32_t f = 0; f < pt->field_cnt; f++) {
+			CHECK(pt->fields[f].off + pt->fields[f].size <= pt->ctx_size);
+			if (pt->fields[f].kind != CTX_FIELD_SCALAR)
+				CHECK(pt->fields[f].runtime_off >= pt->ctx_size);
+		}
+	}
+	CHECK(bpfvm_progtype_get(9999) == NULL);
+}
+
+static void test_access_rules(void)
+{
+	const struct bpfvm_progtype *xdp = bpfvm_progtype_get(BPFVM_PROG_XDP);
+	const struct bpfvm_progtype *cls = bpfvm_progtype_get(BPFVM_PROG_SCHED_CLS);
+	const struct bpfvm_progtype *sf = bpfvm_progtype_get(BPFVM_PROG_SOCKET_FILTER);
+	const struct bpfvm_progtype *sa = bpfvm_progtype_get(BPFVM_PROG_CGROUP_SOCK_ADDR);
+	const char *why;
+	struct bpfvm_ret_range r;
+
+	CHECK(bpfvm_progtype_ctx_access_ok(xdp, 0, 0, 4, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(xdp, 0, 0, 2, false, &why));  /* no narrow */
+	CHECK(!bpfvm_progtype_ctx_access_ok(xdp, 0, 0, 4, true, &why));   /* read-only */
+	CHECK(!bpfvm_progtype_ctx_access_ok(xdp, 0, 24, 4, false, &why)); /* past the end */
+	CHECK(!bpfvm_progtype_ctx_access_ok(xdp, 0, 2, 4, false, &why));  /* misaligned */
+
+	CHECK(bpfvm_progtype_ctx_access_ok(cls, 0, offsetof(struct __sk_buff, mark), 4, true, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(cls, 0, offsetof(struct __sk_buff, len), 4, true, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(cls, 0, offsetof(struct __sk_buff, len), 1, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(cls, 0, offsetof(struct __sk_buff, cb) + 8, 4, true, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(cls, 0, offsetof(struct __sk_buff, data), 4, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(sf, 0, offsetof(struct __sk_buff, data), 4, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(sf, 0, offsetof(struct __sk_buff, mark), 4, true, &why));
+
+	CHECK(bpfvm_progtype_ctx_access_ok(sa, BPF_CGROUP_INET4_BIND,
+					   offsetof(struct bpf_sock_addr, user_port), 4, true, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(sa, BPF_CGROUP_INET4_BIND,
+					    offsetof(struct bpf_sock_addr, family), 4, true, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(sa, BPF_CGROUP_INET4_BIND,
+					    offsetof(struct bpf_sock_addr, msg_src_ip4), 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(sa, BPF_CGROUP_UDP4_SENDMSG,
+					   offsetof(struct bpf_sock_addr, msg_src_ip4), 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(sa, BPF_CGROUP_INET6_CONNECT,
+					   offsetof(struct bpf_sock_addr, user_ip6) + 8, 8, true, &why));
+
+	CHECK(bpfvm_progtype_ret_range(sa, BPF_CGROUP_INET4_BIND, &r) && r.max == 3);
+	CHECK(bpfvm_progtype_ret_range(sa, BPF_CGROUP_INET4_CONNECT, &r) && r.max == 1);
+	CHECK(!bpfvm_progtype_ret_range(xdp, BPF_XDP, &r));
+
+	CHECK(bpfvm_progtype_helper_allowed(xdp, BPF_FUNC_xdp_adjust_head));
+	CHECK(!bpfvm_progtype_helper_allowed(xdp, BPF_FUNC_skb_load_bytes));
+	CHECK(bpfvm_progtype_helper_allowed(cls, BPF_FUNC_l4_csum_replace));
+	CHECK(bpfvm_progtype_helper_allowed(sa, BPF_FUNC_get_current_uid_gid));
+	CHECK(!bpfvm_progtype_helper_allowed(sa, BPF_FUNC_redirect));
+}
+
+int main(void)
+{
+	test_layouts();
+	test_ids();
+	test_tables_sorted();
+	test_access_rules();
+	return test_exit();
+}
