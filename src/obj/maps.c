@@ -1,0 +1,537 @@
+/* Map definitions, in libbpf's order: legacy SEC("maps") definitions first, then
+ * BTF-defined SEC(".maps"), then one single-entry array per global-data section.
+ * Also the static slots of prog arrays and maps-of-maps (__array(values, ...)). */
+#include "obj/obj.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "obj/ids.h"
+#include "util/error.h"
+
+#define OBJ_NAME_LEN 16 /* the kernel's BPF_OBJ_NAME_LEN */
+
+static struct obj_map *new_map(struct bpfvm_object *obj)
+{
+	struct obj_map *nm = realloc(obj->maps, (obj->map_cnt + 1) * sizeof(*nm));
+
+	if (!nm)
+		return NULL;
+	obj->maps = nm;
+	nm = &obj->maps[obj->map_cnt++];
+	memset(nm, 0, sizeof(*nm));
+	nm->def.spin_lock_off = -1;
+	nm->def.timer_off = -1;
+	nm->def.inner_map_idx = -1;
+	return nm;
+}
+
+static int cmp_sym_off(const void *a, const void *b)
+{
+	const struct elf_sym *x = *(const struct elf_sym *const *)a;
+	const struct elf_sym *y = *(const struct elf_sym *const *)b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+/* struct bpf_map_def and its old variants: the first five words are common;
+ * 28 bytes is samples/bpf's (inner_map_idx, numa_node), 36 bytes and more is
+ * iproute2's struct bpf_elf_map (id, pinning, inner_id, inner_idx). */
+static int legacy_maps(struct bpfvm_object *obj, uint32_t sec)
+{
+	const struct elf_file *e = &obj->elf;
+	const struct elf_sec *s = &e->secs[sec];
+	const struct elf_sym **syms;
+	uint32_t n = 0;
+	int err = 0;
+
+	syms = calloc(e->sym_cnt ? e->sym_cnt : 1, sizeof(*syms));
+	if (!syms)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < e->sym_cnt; i++)
+		if (e->syms[i].shndx == sec && e->syms[i].type != ELF_STT_SECTION &&
+		    e->syms[i].name[0] && !(e->syms[i].bind == ELF_STB_LOCAL &&
+					     e->syms[i].type == ELF_STT_NOTYPE &&
+					     e->syms[i].name[0] == '.'))
+			syms[n++] = &e->syms[i];
+	if (n == 0 && s->size) {
+		free(syms);
+		return elf_sec_errorf(e, sec, -EINVAL, "legacy maps section without map symbols");
+	}
+	qsort(syms, n, sizeof(*syms), cmp_sym_off);
+	for (uint32_t i = 0; i < n; i++) {
+		uint64_t off = syms[i]->value;
+		uint64_t end = i + 1 < n ? syms[i + 1]->value : s->size;
+		const uint8_t *d;
+		struct obj_map *m;
+		uint64_t size;
+
+		if (off > s->size || end > s->size || end <= off) {
+			err = elf_sec_errorf(e, sec, -EINVAL, "map %s at offset %llu: bad extent",
+					     syms[i]->name, (unsigned long long)off);
+			break;
+		}
+		size = end - off;
+		if (size < 20 || !s->data) {
+			err = elf_sec_errorf(e, sec, -EINVAL,
+					     "map %s: definition of %llu bytes, struct bpf_map_def needs 20",
+					     syms[i]->name, (unsigned long long)size);
+			break;
+		}
+		m = new_map(obj);
+		if (!m) {
+			err = obj_errorf(obj, -ENOMEM, "out of memory");
+			break;
+		}
+		d = s->data + off;
+		m->sec = sec;
+		m->off = off;
+		m->size = size;
+		m->def.name = syms[i]->name;
+		m->def.origin = BPFVM_MAP_LEGACY;
+		m->def.type = rd32(d);
+		m->def.key_size = rd32(d + 4);
+		m->def.value_size = rd32(d + 8);
+		m->def.max_entries = rd32(d + 12);
+		m->def.map_flags = rd32(d + 16);
+		if (size >= 36) {
+			m->def.pinning = rd32(d + 24);
+			if (rd32(d + 28) || rd32(d + 32))
+				m->def.inner_map_idx = (int32_t)rd32(d + 32);
+		} else if (size >= 28) {
+			m->def.inner_map_idx = (int32_t)rd32(d + 20);
+			m->def.numa_node = rd32(d + 24);
+			if (m->def.inner_map_idx == 0 && m->def.type != MT_ARRAY_OF_MAPS &&
+			    m->def.type != MT_HASH_OF_MAPS)
+				m->def.inner_map_idx = -1;
+		}
+	}
+	free(syms);
+	return err;
+}
+
+/* __uint(name, v) is `int (*name)[v]`: a pointer to an array of v elements. */
+static int map_int(const struct bpfvm_btf *btf, uint32_t type, uint32_t *val)
+{
+	const struct btf_type *t = &btf->types[btf_skip_mods(btf, type)];
+
+	if (t->kind != BPFVM_BTF_KIND_PTR)
+		return -EINVAL;
+	t = &btf->types[btf_skip_mods(btf, t->size_type)];
+	if (t->kind != BPFVM_BTF_KIND_ARRAY)
+		return -EINVAL;
+	*val = rd32(t->extra + 8);
+	return 0;
+}
+
+struct btf_map_ctx {
+	struct bpfvm_object *obj;
+	const char *map_name;
+};
+
+static int btf_map_err(const struct btf_map_ctx *c, const char *what, const char *field)
+{
+	return obj_errorf(c->obj, -EINVAL, "map %s: %s%s%s", c->map_name, what, field ? " " : "",
+			  field ? field : "");
+}
+
+/* Parses a BTF map definition struct (libbpf's parse_btf_map_def). */
+static int parse_btf_map_def(const struct btf_map_ctx *c, uint32_t struct_id,
+			     struct bpfvm_map_def *def, bool inner, uint32_t *values_off,
+			     struct bpfvm_map_def **inner_out)
+{
+	const struct bpfvm_btf *btf = c->obj->btf;
+	const struct btf_type *t = &btf->types[struct_id];
+	bool have_key_size = false, have_value_size = false;
+	uint32_t key_type = 0, value_type = 0;
+
+	if (t->kind != BPFVM_BTF_KIND_STRUCT)
+		return btf_map_err(c, "definition is not a struct", NULL);
+	for (uint32_t i = 0; i < t->vlen; i++) {
+		const uint8_t *mem = t->extra + 12ull * i;
+		const char *name = btf_str(btf, rd32(mem));
+		uint32_t mtype = rd32(mem + 4), bit_off = rd32(mem + 8), v;
+
+		if (t->kflag)
+			bit_off &= 0xffffff;
+		if (!name || !name[0])
+			return btf_map_err(c, "unnamed field in definition", NULL);
+		if (!strcmp(name, "key") || !strcmp(name, "value")) {
+			const struct btf_type *pt = &btf->types[btf_skip_mods(btf, mtype)];
+			int64_t sz;
+
+			if (pt->kind != BPFVM_BTF_KIND_PTR)
+				return btf_map_err(c, "field is not a pointer:", name);
+			sz = btf->types[pt->size_type].size;
+			if (sz <= 0)
+				return btf_map_err(c, "type of unknown or zero size for", name);
+			if (name[0] == 'k') {
+				if (have_key_size && def->key_size != (uint64_t)sz)
+					return btf_map_err(c, "key size conflicts with key_size", NULL);
+				def->key_size = (uint32_t)sz;
+				key_type = pt->size_type;
+			} else {
+				if (have_value_size && def->value_size != (uint64_t)sz)
+					return btf_map_err(c, "value size conflicts with value_size", NULL);
+				def->value_size = (uint32_t)sz;
+				value_type = pt->size_type;
+			}
+			continue;
+		}
+		if (!strcmp(name, "values")) {
+			const struct btf_type *at = &btf->types[btf_skip_mods(btf, mtype)];
+			const struct btf_type *pt;
+			uint32_t target;
+
+			if (inner)
+				return btf_map_err(c, "multi-level inner maps are not supported", NULL);
+			if (i != t->vlen - 1)
+				return btf_map_err(c, "'values' must be the last field", NULL);
+			if (at->kind != BPFVM_BTF_KIND_ARRAY)
+				return btf_map_err(c, "'values' is not an array", NULL);
+			pt = &btf->types[btf_skip_mods(btf, rd32(at->extra))];
+			if (pt->kind != BPFVM_BTF_KIND_PTR)
+				return btf_map_err(c, "'values' elements are not pointers", NULL);
+			target = btf_skip_mods(btf, pt->size_type);
+			*values_off = bit_off / 8;
+			if (def->type == MT_ARRAY_OF_MAPS || def->type == MT_HASH_OF_MAPS) {
+				struct bpfvm_map_def *in;
+				uint32_t unused = 0;
+				int err;
+
+				in = calloc(1, sizeof(*in));
+				if (!in)
+					return obj_errorf(c->obj, -ENOMEM, "out of memory");
+				in->spin_lock_off = -1;
+				in->timer_off = -1;
+				in->inner_map_idx = -1;
+				in->name = c->map_name;
+				err = parse_btf_map_def(c, target, in, true, &unused, NULL);
+				if (err) {
+					free(in);
+					return err;
+				}
+				free(*inner_out);
+				*inner_out = in;
+			} else if (def->type == MT_PROG_ARRAY) {
+				if (btf->types[target].kind != BPFVM_BTF_KIND_FUNC_PROTO)
+					return btf_map_err(c, "prog array 'values' must be functions", NULL);
+			} else {
+				return btf_map_err(c, "'values' only for prog arrays and maps-of-maps", NULL);
+			}
+			if (have_value_size && def->value_size != 4)
+				return btf_map_err(c, "value_size must be 4 with 'values'", NULL);
+			def->value_size = 4;
+			have_value_size = true;
+			continue;
+		}
+		if (map_int(btf, mtype, &v))
+			return btf_map_err(c, "field is not __uint():", name);
+		if (!strcmp(name, "type")) {
+			def->type = v;
+		} else if (!strcmp(name, "max_entries")) {
+			def->max_entries = v;
+		} else if (!strcmp(name, "map_flags")) {
+			def->map_flags = v;
+		} else if (!strcmp(name, "numa_node")) {
+			def->numa_node = v;
+		} else if (!strcmp(name, "key_size")) {
+			if (key_type && def->key_size != v)
+				return btf_map_err(c, "key_size conflicts with key type", NULL);
+			def->key_size = v;
+			have_key_size = true;
+		} else if (!strcmp(name, "value_size")) {
+			if (value_type && def->value_size != v)
+				return btf_map_err(c, "value_size conflicts with value type", NULL);
+			def->value_size = v;
+			have_value_size = true;
+		} else if (!strcmp(name, "pinning")) {
+			if (inner)
+				return btf_map_err(c, "inner map definitions cannot be pinned", NULL);
+			if (v > 1)
+				return btf_map_err(c, "invalid pinning value", NULL);
+			def->pinning = v;
+		} else if (!strcmp(name, "map_extra")) {
+			def->map_extra = v;
+		} else {
+			return btf_map_err(c, "unknown field", name);
+		}
+	}
+	if (def->type == 0)
+		return btf_map_err(c, "map type is not set", NULL);
+	def->btf_key_type_id = key_type;
+	def->btf_value_type_id = value_type;
+	if (value_type) {
+		def->spin_lock_off = btf_find_struct_off(btf, value_type, "bpf_spin_lock");
+		def->timer_off = btf_find_struct_off(btf, value_type, "bpf_timer");
+	}
+	return 0;
+}
+
+static const struct elf_sym *find_sym(const struct elf_file *e, uint32_t sec, const char *name)
+{
+	for (uint32_t i = 0; i < e->sym_cnt; i++)
+		if (e->syms[i].shndx == sec && !strcmp(e->syms[i].name, name))
+			return &e->syms[i];
+	return NULL;
+}
+
+static int btf_maps(struct bpfvm_object *obj, uint32_t sec)
+{
+	const struct elf_file *e = &obj->elf;
+	const struct bpfvm_btf *btf = obj->btf;
+	int ds;
+
+	if (!btf)
+		return elf_sec_errorf(e, sec, -EINVAL, "BTF-defined maps need a .BTF section");
+	ds = bpfvm_btf_find(btf, BPFVM_BTF_KIND_DATASEC, ".maps");
+	if (ds < 0)
+		return elf_sec_errorf(e, sec, -EINVAL, "no DATASEC .maps in BTF");
+	for (uint32_t i = 0; i < btf->types[ds].vlen; i++) {
+		const uint8_t *vi = btf->types[ds].extra + 12ull * i;
+		const struct btf_type *var = &btf->types[rd32(vi)];
+		struct btf_map_ctx c = { .obj = obj, .map_name = var->name };
+		const struct elf_sym *sym;
+		struct obj_map *m;
+		uint32_t def_id;
+		int err;
+
+		if (var->kind != BPFVM_BTF_KIND_VAR)
+			return obj_errorf(obj, -EINVAL, ".maps entry %u (%s) is not a variable", i,
+					  var->name);
+		def_id = btf_skip_mods(btf, var->size_type);
+		sym = find_sym(e, sec, var->name);
+		m = new_map(obj);
+		if (!m)
+			return obj_errorf(obj, -ENOMEM, "out of memory");
+		m->sec = sec;
+		m->off = sym ? sym->value : rd32(vi + 4);
+		m->size = btf->types[def_id].size > 0 ? (uint64_t)btf->types[def_id].size : 0;
+		m->def.name = var->name;
+		m->def.origin = BPFVM_MAP_BTF;
+		if (!in_bounds(m->off, m->size, e->secs[sec].size))
+			return elf_sec_errorf(e, sec, -EINVAL, "map %s at offset %llu beyond the section",
+					      var->name, (unsigned long long)m->off);
+		err = parse_btf_map_def(&c, def_id, &m->def, false, &m->values_off, &m->inner);
+		if (err)
+			return err;
+		m->def.inner = m->inner;
+	}
+	return 0;
+}
+
+/* The map name libbpf gives a global-data section: as much of the object
+ * name as fits in front of .data/.rodata/.bss/.kconfig; custom sections
+ * (".data.foo") keep their own name, truncated to 15 characters. */
+static char *internal_map_name(const struct bpfvm_object *obj, const char *sec_name)
+{
+	char name[OBJ_NAME_LEN];
+	size_t sfx = strlen(sec_name) > 7 ? strlen(sec_name) : 7, pfx;
+
+	if (sfx >= OBJ_NAME_LEN)
+		sfx = OBJ_NAME_LEN - 1;
+	if (strchr(sec_name + 1, '.'))
+		pfx = 0;
+	else
+		pfx = OBJ_NAME_LEN - sfx - 1 < strlen(obj->obj_name) ? OBJ_NAME_LEN - sfx - 1
+								   : strlen(obj->obj_name);
+	snprintf(name, sizeof(name), "%.*s%.*s", (int)pfx, obj->obj_name, (int)sfx, sec_name);
+	for (char *p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
+			*p = '_';
+	return strdup(name);
+}
+
+static bool has_prefix(const char *s, const char *pfx)
+{
+	return strncmp(s, pfx, strlen(pfx)) == 0;
+}
+
+static int data_map(struct bpfvm_object *obj, uint32_t sec, bool rodata)
+{
+	const struct elf_sec *s = &obj->elf.secs[sec];
+	struct obj_map *m;
+	int ds;
+
+	if (s->size > UINT32_MAX / 2)
+		return elf_sec_errorf(&obj->elf, sec, -E2BIG, "global data of %llu bytes is too large",
+				      (unsigned long long)s->size);
+	m = new_map(obj);
+	if (!m)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	m->sec = sec;
+	m->size = s->size;
+	m->name_buf = internal_map_name(obj, s->name);
+	m->value = calloc(1, s->size);
+	if (!m->name_buf || !m->value)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	if (s->data)
+		memcpy(m->value, s->data, s->size);
+	m->def.name = m->name_buf;
+	m->def.origin = BPFVM_MAP_GLOBAL_DATA;
+	m->def.type = MT_ARRAY;
+	m->def.key_size = 4;
+	m->def.value_size = (uint32_t)s->size;
+	m->def.max_entries = 1;
+	m->def.map_flags = (rodata ? BPF_F_RDONLY_PROG : 0) | BPF_F_MMAPABLE;
+	m->def.section = s->name;
+	m->def.initial_value = m->value;
+	m->def.frozen = rodata;
+	ds = obj->btf ? bpfvm_btf_find(obj->btf, BPFVM_BTF_KIND_DATASEC, s->name) : -1;
+	if (ds > 0) {
+		m->def.btf_value_type_id = (uint32_t)ds;
+		m->def.spin_lock_off = btf_find_struct_off(obj->btf, (uint32_t)ds, "bpf_spin_lock");
+	}
+	return 0;
+}
+
+int obj_collect_maps(struct bpfvm_object *obj)
+{
+	const struct elf_file *e = &obj->elf;
+	int err;
+
+	obj->legacy_maps_sec = elf_find_sec(e, "maps");
+	obj->btf_maps_sec = elf_find_sec(e, ".maps");
+	if (obj->legacy_maps_sec) {
+		err = legacy_maps(obj, obj->legacy_maps_sec);
+		if (err)
+			return err;
+	}
+	if (obj->btf_maps_sec) {
+		err = btf_maps(obj, obj->btf_maps_sec);
+		if (err)
+			return err;
+	}
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		const struct elf_sec *s = &e->secs[i];
+
+		if (s->size == 0 || (s->flags & ELF_SHF_EXECINSTR))
+			continue;
+		if (s->type == ELF_SHT_PROGBITS &&
+		    (!strcmp(s->name, ".data") || has_prefix(s->name, ".data.")))
+			err = data_map(obj, i, false);
+		else if (s->type == ELF_SHT_PROGBITS &&
+			 (!strcmp(s->name, ".rodata") || has_prefix(s->name, ".rodata.")))
+			err = data_map(obj, i, true);
+		else if (s->type == ELF_SHT_NOBITS &&
+			 (!strcmp(s->name, ".bss") || has_prefix(s->name, ".bss.")))
+			err = data_map(obj, i, false);
+		else
+			continue;
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int obj_map_at(const struct bpfvm_object *obj, uint32_t sec, uint64_t off)
+{
+	for (uint32_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].def.origin != BPFVM_MAP_GLOBAL_DATA && obj->maps[i].sec == sec &&
+		    obj->maps[i].off == off)
+			return (int)i;
+	return -1;
+}
+
+int obj_data_map(const struct bpfvm_object *obj, uint32_t sec)
+{
+	for (uint32_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].def.origin == BPFVM_MAP_GLOBAL_DATA && obj->maps[i].sec == sec)
+			return (int)i;
+	return -1;
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct bpfvm_map_init_slot *x = a, *y = b;
+
+	return x->slot < y->slot ? -1 : x->slot > y->slot;
+}
+
+/* Relocations in .maps against programs or maps fill __array(values) slots. */
+int obj_collect_map_inits(struct bpfvm_object *obj)
+{
+	const struct elf_file *e = &obj->elf;
+	uint32_t sec = obj->btf_maps_sec;
+
+	if (!sec)
+		return 0;
+	for (uint32_t r = 1; r < e->sec_cnt; r++) {
+		struct elf_rel *rels;
+		uint32_t cnt;
+		int err;
+
+		if (e->secs[r].type != ELF_SHT_REL || e->secs[r].info != sec)
+			continue;
+		err = elf_read_rels(e, r, &rels, &cnt);
+		if (err)
+			return err;
+		for (uint32_t i = 0; i < cnt; i++) {
+			const struct elf_sym *sym = &e->syms[rels[i].sym];
+			struct bpfvm_map_init_slot slot = { 0 }, *ns;
+			struct obj_map *m = NULL;
+			uint64_t rel_off;
+
+			for (uint32_t k = 0; k < obj->map_cnt; k++) {
+				struct obj_map *c = &obj->maps[k];
+
+				if (c->def.origin == BPFVM_MAP_BTF && rels[i].offset >= c->off &&
+				    rels[i].offset - c->off < c->size)
+					m = c;
+			}
+			if (!m || !m->values_off || rels[i].offset - m->off < m->values_off ||
+			    (rels[i].offset - m->off - m->values_off) % 8) {
+				free(rels);
+				return elf_sec_errorf(e, sec, -EINVAL,
+						      "relocation at offset %llu (%s) is not in a map's 'values'",
+						      (unsigned long long)rels[i].offset, sym->name);
+			}
+			rel_off = rels[i].offset - m->off - m->values_off;
+			slot.slot = (uint32_t)(rel_off / 8);
+			if (m->def.type == MT_PROG_ARRAY) {
+				for (uint32_t f = 0; f < obj->func_cnt; f++)
+					if (obj->funcs[f].sec == sym->shndx &&
+					    (uint64_t)obj->funcs[f].off * 8 == sym->value &&
+					    obj->funcs[f].prog >= 0) {
+						slot.is_prog = true;
+						slot.index = (uint32_t)obj->funcs[f].prog;
+					}
+				if (!slot.is_prog) {
+					free(rels);
+					return obj_errorf(obj, -EINVAL,
+							  "map %s: slot %u refers to %s, which is not a program",
+							  m->def.name, slot.slot, sym->name);
+				}
+			} else {
+				int mi = obj_map_at(obj, sym->shndx, sym->value);
+
+				if (mi < 0 || sym->shndx != sec) {
+					free(rels);
+					return obj_errorf(obj, -EINVAL,
+							  "map %s: slot %u refers to %s, which is not a map",
+							  m->def.name, slot.slot, sym->name);
+				}
+				slot.index = (uint32_t)mi;
+			}
+			if (m->def.max_entries && slot.slot >= m->def.max_entries) {
+				free(rels);
+				return obj_errorf(obj, -EINVAL, "map %s: slot %u beyond max_entries %u",
+						  m->def.name, slot.slot, m->def.max_entries);
+			}
+			ns = realloc(m->slots, (m->def.init_slot_cnt + 1) * sizeof(*ns));
+			if (!ns) {
+				free(rels);
+				return obj_errorf(obj, -ENOMEM, "out of memory");
+			}
+			m->slots = ns;
+			ns[m->def.init_slot_cnt++] = slot;
+			qsort(m->slots, m->def.init_slot_cnt, sizeof(*ns), cmp_slot);
+			m->def.init_slots = m->slots;
+		}
+		free(rels);
+	}
+	return 0;
+}
