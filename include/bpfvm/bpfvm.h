@@ -6,5 +6,6 @@
 #include "bpfvm/exec.h"
 #include "bpfvm/insn.h"
 #include "bpfvm/isa.h"
+#include "bpfvm/object.h"
 
 #endif

@@ -85,6 +85,12 @@ bool bpfvm_program_sleepable(const struct bpfvm_program *prog);
  * -> "do_sys_open"), "" when none. */
 const char *bpfvm_program_attach_target(const struct bpfvm_program *prog);
 
+/* NULL for a usable program; otherwise why it cannot be loaded (a call of an
+ * extern function or kfunc, an unsupported extern, a bad relocation), in the
+ * usual "obj: prog: ..." form. Such a program has no instructions, and the
+ * rest of the object is still usable, as for the kernel. */
+const char *bpfvm_program_error(const struct bpfvm_program *prog);
+
 /* The instructions: the program's own function first, then every subprogram it
  * calls (transitively), with calls and BPF_PSEUDO_FUNC loads fixed up. */
 const struct bpfvm_insn *bpfvm_program_insns(const struct bpfvm_program *prog);

@@ -7,12 +7,14 @@
 int cmd_asm(int argc, char **argv);
 int cmd_disasm(int argc, char **argv);
 int cmd_conformance_plugin(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{ "asm", "asm FILE.s -o FILE.bin", cmd_asm },
 	{ "disasm", "disasm FILE.bin [--asm]", cmd_disasm },
 	{ "conformance-plugin", "conformance-plugin [MEMHEX] [--engine interp|jit]",
 	  cmd_conformance_plugin },
+	{ "show", "show OBJ [--json]", cmd_show },
 };
 
 static void usage(FILE *f)

@@ -13,6 +13,7 @@
 #define SHDR_SIZE 64
 #define SYM_SIZE 24
 #define REL_SIZE 16
+#define RELA_SIZE 24
 /* More sections than any compiler emits for one object; keeps allocations sane. */
 #define MAX_SECTIONS 65280u
 
@@ -212,38 +213,42 @@ void elf_close(struct elf_file *e)
 int elf_read_rels(const struct elf_file *e, uint32_t idx, struct elf_rel **out, uint32_t *cnt)
 {
 	const struct elf_sec *s = &e->secs[idx];
+	uint32_t esz = s->type == ELF_SHT_RELA ? RELA_SIZE : REL_SIZE;
 	struct elf_rel *rels;
 	uint64_t n;
 
 	*out = NULL;
 	*cnt = 0;
-	if (s->entsize != REL_SIZE && s->entsize != 0)
-		return elf_sec_errorf(e, idx, -EINVAL, "relocation entry size %llu, expected %d",
-				      (unsigned long long)s->entsize, REL_SIZE);
-	if (s->size % REL_SIZE)
-		return elf_sec_errorf(e, idx, -EINVAL, "size %llu is not a multiple of %d",
-				      (unsigned long long)s->size, REL_SIZE);
+	if (s->entsize != esz && s->entsize != 0)
+		return elf_sec_errorf(e, idx, -EINVAL, "relocation entry size %llu, expected %u",
+				      (unsigned long long)s->entsize, esz);
+	if (!s->data || s->size % esz)
+		return elf_sec_errorf(e, idx, -EINVAL, "size %llu is not a multiple of %u",
+				      (unsigned long long)s->size, esz);
 	if (s->link != e->symtab_idx || !e->symtab_idx)
 		return elf_sec_errorf(e, idx, -EINVAL, "links section %u, not the symbol table",
 				      s->link);
-	n = s->size / REL_SIZE;
+	n = s->size / esz;
 	if (n == 0)
 		return 0;
 	rels = calloc(n, sizeof(*rels));
 	if (!rels)
 		return bpfvm_errorf(-ENOMEM, "%s: out of memory", e->name);
 	for (uint64_t i = 0; i < n; i++) {
-		const uint8_t *p = s->data + i * REL_SIZE;
+		const uint8_t *p = s->data + i * esz;
 		uint64_t info = rd64(p + 8);
 
 		rels[i].offset = rd64(p);
+		rels[i].addend = esz == RELA_SIZE ? (int64_t)rd64(p + 16) : 0;
 		rels[i].type = (uint32_t)info;
 		if ((info >> 32) >= e->sym_cnt) {
+			int err = elf_sec_errorf(e, idx, -EINVAL,
+						 "relocation %llu: symbol %llu out of range (%u symbols)",
+						 (unsigned long long)i,
+						 (unsigned long long)(info >> 32), e->sym_cnt);
+
 			free(rels);
-			return elf_sec_errorf(e, idx, -EINVAL,
-					      "relocation %llu: symbol %llu out of range (%u symbols)",
-					      (unsigned long long)i,
-					      (unsigned long long)(info >> 32), e->sym_cnt);
+			return err;
 		}
 		rels[i].sym = (uint32_t)(info >> 32);
 	}

@@ -56,6 +56,7 @@ struct elf_rel {
 	uint64_t offset;
 	uint32_t sym;           /* < elf_file.sym_cnt */
 	uint32_t type;
+	int64_t addend;         /* 0 for SHT_REL */
 };
 
 struct elf_file {
@@ -74,7 +75,7 @@ struct elf_file {
 int elf_open(struct elf_file *e, const char *name, const uint8_t *buf, size_t len);
 void elf_close(struct elf_file *e);
 
-/* Reads and checks the relocations of REL section `idx`: *out is malloc'd. */
+/* Reads and checks the relocations of REL or RELA section `idx`: *out is malloc'd. */
 int elf_read_rels(const struct elf_file *e, uint32_t idx, struct elf_rel **out, uint32_t *cnt);
 
 /* Index of the first section named `name`, or 0. */

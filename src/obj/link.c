@@ -149,7 +149,8 @@ int obj_index_code(struct bpfvm_object *obj)
 		cs->sec = sec;
 		cs->insn_cnt = (uint32_t)(e->secs[sec].size / BPFVM_INSN_SIZE);
 		cs->rel_sym = malloc(cs->insn_cnt * sizeof(*cs->rel_sym));
-		if (!cs->rel_sym)
+		cs->rel_addend = calloc(cs->insn_cnt, sizeof(*cs->rel_addend));
+		if (!cs->rel_sym || !cs->rel_addend)
 			return obj_errorf(obj, -ENOMEM, "out of memory");
 		memset(cs->rel_sym, 0xff, cs->insn_cnt * sizeof(*cs->rel_sym));
 		err = index_ext(obj, cs);
@@ -170,29 +171,26 @@ int obj_index_code(struct bpfvm_object *obj)
 		cs = obj_code_sec(obj, rs->info);
 		if (!cs)
 			continue;
-		if (rs->type == ELF_SHT_RELA)
-			return elf_sec_errorf(e, r, -ENOTSUP, "RELA relocations of code are not supported");
 		err = elf_read_rels(e, r, &rels, &cnt);
-		if (err)
-			return err;
-		for (uint32_t i = 0; i < cnt; i++) {
+		for (uint32_t i = 0; !err && i < cnt; i++) {
 			uint64_t off = rels[i].offset;
 
-			if (off % BPFVM_INSN_SIZE || off / BPFVM_INSN_SIZE >= cs->insn_cnt) {
-				free(rels);
-				return elf_sec_errorf(e, r, -EINVAL,
-						      "relocation %u at offset %llu outside section %s (%u insns) or misaligned",
-						      i, (unsigned long long)off,
-						      e->secs[cs->sec].name, cs->insn_cnt);
+			if (off % BPFVM_INSN_SIZE || off / BPFVM_INSN_SIZE >= cs->insn_cnt)
+				err = elf_sec_errorf(e, r, -EINVAL,
+						     "relocation %u at offset %llu outside section %s (%u insns) or misaligned",
+						     i, (unsigned long long)off, e->secs[cs->sec].name,
+						     cs->insn_cnt);
+			else if (cs->rel_sym[off / BPFVM_INSN_SIZE] >= 0)
+				err = elf_sec_errorf(e, r, -EINVAL, "two relocations at offset %llu",
+						     (unsigned long long)off);
+			else {
+				cs->rel_sym[off / BPFVM_INSN_SIZE] = (int32_t)rels[i].sym;
+				cs->rel_addend[off / BPFVM_INSN_SIZE] = rels[i].addend;
 			}
-			if (cs->rel_sym[off / BPFVM_INSN_SIZE] >= 0) {
-				free(rels);
-				return elf_sec_errorf(e, r, -EINVAL, "two relocations at offset %llu",
-						      (unsigned long long)off);
-			}
-			cs->rel_sym[off / BPFVM_INSN_SIZE] = (int32_t)rels[i].sym;
 		}
 		free(rels);
+		if (err)
+			return err;
 	}
 	return 0;
 }
@@ -287,6 +285,7 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 	struct bpfvm_object *obj = l->obj;
 	const struct elf_file *e = &obj->elf;
 	const struct elf_sym *sym = &e->syms[cs->rel_sym[idx]];
+	uint64_t value = sym->value + (uint64_t)cs->rel_addend[idx];
 	uint32_t sec = cs->sec;
 	int target, mi;
 
@@ -304,9 +303,9 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 		const struct obj_code_sec *tcs = obj_code_sec(obj, sym->shndx);
 		int64_t t;
 
-		if (insn->src_reg != BPF_PSEUDO_CALL || !tcs || sym->value % BPFVM_INSN_SIZE)
+		if (insn->src_reg != BPF_PSEUDO_CALL || !tcs || value % BPFVM_INSN_SIZE)
 			return link_err(l, sec, idx, "bad call relocation against %s%.0llu", sym->name, 0);
-		t = (int64_t)(sym->value / BPFVM_INSN_SIZE) + insn->imm + 1;
+		t = (int64_t)(value / BPFVM_INSN_SIZE) + insn->imm + 1;
 		if (t < 0 || t >= tcs->insn_cnt)
 			return link_err(l, sec, idx, "call to %s lands outside its section (insn %lld)",
 					sym->name, (uint64_t)t);
@@ -320,7 +319,7 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 		return link_err(l, sec, idx, "relocation against %s at an instruction (code 0x%02llx) that is neither a call nor lddw",
 				sym->name, insn->code);
 	if (obj_code_sec(obj, sym->shndx)) {
-		uint64_t off = sym->value + (uint64_t)(int64_t)insn[0].imm;
+		uint64_t off = value + (uint64_t)(int64_t)insn[0].imm;
 
 		if (off % BPFVM_INSN_SIZE || off / BPFVM_INSN_SIZE >= obj_code_sec(obj, sym->shndx)->insn_cnt)
 			return link_err(l, sec, idx, "function address of %s at bad offset %llu",
@@ -332,8 +331,8 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 		insn[0].src_reg = BPF_PSEUDO_FUNC;
 		return add_pending(l, at, target);
 	}
-	if (sym->shndx == obj->legacy_maps_sec || sym->shndx == obj->btf_maps_sec) {
-		uint64_t off = sym->value;
+	if (obj_is_legacy_maps_sec(obj, sym->shndx) || sym->shndx == obj->btf_maps_sec) {
+		uint64_t off = value;
 
 		if (sym->type == ELF_STT_SECTION)
 			off += (uint64_t)(int64_t)insn[0].imm;
@@ -348,7 +347,7 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 	}
 	mi = obj_data_map(obj, sym->shndx);
 	if (mi >= 0) {
-		uint64_t off = sym->value + (uint64_t)(int64_t)insn[0].imm;
+		uint64_t off = value + (uint64_t)(int64_t)insn[0].imm;
 
 		if (off > obj->maps[mi].def.value_size)
 			return link_err(l, sec, idx, "reference to %s at offset %llu beyond the data",
@@ -503,6 +502,23 @@ int obj_link_programs(struct bpfvm_object *obj)
 		l.pend_cnt = 0;
 		memset(l.func_pos, 0xff, obj->func_cnt * sizeof(*l.func_pos));
 		err = link_program(&l);
+		if (err && err != -ENOMEM) {
+			/* One unlinkable program (a kfunc, an extern) does not make
+			 * the others unusable: it keeps the reason and no code. */
+			struct bpfvm_program *p = l.prog;
+
+			p->error = strdup(bpfvm_last_error());
+			free(p->insns);
+			free(p->funcs);
+			free(p->lines);
+			free(p->core);
+			p->insns = NULL;
+			p->funcs = NULL;
+			p->lines = NULL;
+			p->core = NULL;
+			p->insn_cnt = p->func_cnt = p->line_cnt = p->core_cnt = 0;
+			err = p->error ? 0 : obj_errorf(obj, -ENOMEM, "out of memory");
+		}
 	}
 	free(l.func_pos);
 	free(l.pend);

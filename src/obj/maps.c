@@ -165,9 +165,10 @@ static int parse_btf_map_def(const struct btf_map_ctx *c, uint32_t struct_id,
 
 			if (pt->kind != BPFVM_BTF_KIND_PTR)
 				return btf_map_err(c, "field is not a pointer:", name);
+			/* Zero-sized keys/values are the map layer's to refuse. */
 			sz = btf->types[pt->size_type].size;
-			if (sz <= 0)
-				return btf_map_err(c, "type of unknown or zero size for", name);
+			if (sz < 0)
+				return btf_map_err(c, "type of unknown size for", name);
 			if (name[0] == 'k') {
 				if (have_key_size && def->key_size != (uint64_t)sz)
 					return btf_map_err(c, "key size conflicts with key_size", NULL);
@@ -251,8 +252,6 @@ static int parse_btf_map_def(const struct btf_map_ctx *c, uint32_t struct_id,
 		} else if (!strcmp(name, "pinning")) {
 			if (inner)
 				return btf_map_err(c, "inner map definitions cannot be pinned", NULL);
-			if (v > 1)
-				return btf_map_err(c, "invalid pinning value", NULL);
 			def->pinning = v;
 		} else if (!strcmp(name, "map_extra")) {
 			def->map_extra = v;
@@ -310,6 +309,12 @@ static int btf_maps(struct bpfvm_object *obj, uint32_t sec)
 		m->sec = sec;
 		m->off = sym ? sym->value : rd32(vi + 4);
 		m->size = btf->types[def_id].size > 0 ? (uint64_t)btf->types[def_id].size : 0;
+		/* A definition with __array(values) initialisers extends past its
+		 * struct (a flexible array): the symbol or DATASEC entry knows. */
+		if (sym && sym->size > m->size)
+			m->size = sym->size;
+		if (rd32(vi + 8) > m->size)
+			m->size = rd32(vi + 8);
 		m->def.name = var->name;
 		m->def.origin = BPFVM_MAP_BTF;
 		if (!in_bounds(m->off, m->size, e->secs[sec].size))
@@ -393,10 +398,11 @@ int obj_collect_maps(struct bpfvm_object *obj)
 	const struct elf_file *e = &obj->elf;
 	int err;
 
-	obj->legacy_maps_sec = elf_find_sec(e, "maps");
 	obj->btf_maps_sec = elf_find_sec(e, ".maps");
-	if (obj->legacy_maps_sec) {
-		err = legacy_maps(obj, obj->legacy_maps_sec);
+	for (uint32_t i = 1; i < e->sec_cnt; i++) {
+		if (!obj_is_legacy_maps_sec(obj, i))
+			continue;
+		err = legacy_maps(obj, i);
 		if (err)
 			return err;
 	}
@@ -427,6 +433,14 @@ int obj_collect_maps(struct bpfvm_object *obj)
 	return 0;
 }
 
+bool obj_is_legacy_maps_sec(const struct bpfvm_object *obj, uint32_t sec)
+{
+	const char *name = obj->elf.secs[sec].name;
+
+	return !(obj->elf.secs[sec].flags & ELF_SHF_EXECINSTR) &&
+	       (!strcmp(name, "maps") || has_prefix(name, "maps/"));
+}
+
 int obj_map_at(const struct bpfvm_object *obj, uint32_t sec, uint64_t off)
 {
 	for (uint32_t i = 0; i < obj->map_cnt; i++)
@@ -451,7 +465,65 @@ static int cmp_slot(const void *a, const void *b)
 	return x->slot < y->slot ? -1 : x->slot > y->slot;
 }
 
-/* Relocations in .maps against programs or maps fill __array(values) slots. */
+/* One relocation in .maps against a program or map fills a __array(values) slot. */
+static int map_init_slot(struct bpfvm_object *obj, uint32_t sec, const struct elf_rel *rel)
+{
+	const struct elf_file *e = &obj->elf;
+	const struct elf_sym *sym = &e->syms[rel->sym];
+	struct bpfvm_map_init_slot slot = { 0 }, *ns;
+	struct obj_map *m = NULL;
+	uint64_t rel_off;
+
+	for (uint32_t k = 0; k < obj->map_cnt; k++) {
+		struct obj_map *c = &obj->maps[k];
+
+		if (c->def.origin == BPFVM_MAP_BTF && rel->offset >= c->off &&
+		    rel->offset - c->off < c->size)
+			m = c;
+	}
+	if (!m || !m->values_off || rel->offset - m->off < m->values_off ||
+	    (rel->offset - m->off - m->values_off) % 8)
+		return elf_sec_errorf(e, sec, -EINVAL,
+				      "relocation at offset %llu (%s) is not in a map's 'values'",
+				      (unsigned long long)rel->offset, sym->name);
+	rel_off = rel->offset - m->off - m->values_off;
+	slot.slot = (uint32_t)(rel_off / 8);
+	if (m->def.type == MT_PROG_ARRAY) {
+		for (uint32_t f = 0; f < obj->func_cnt; f++)
+			if (obj->funcs[f].sec == sym->shndx &&
+			    (uint64_t)obj->funcs[f].off * 8 == sym->value && obj->funcs[f].prog >= 0) {
+				slot.is_prog = true;
+				slot.index = (uint32_t)obj->funcs[f].prog;
+			}
+		if (!slot.is_prog)
+			return obj_errorf(obj, -EINVAL,
+					  "map %s: slot %u refers to %s, which is not a program",
+					  m->def.name, slot.slot, sym->name);
+	} else {
+		int mi = obj_map_at(obj, sym->shndx, sym->value);
+
+		if (mi < 0 || sym->shndx != sec)
+			return obj_errorf(obj, -EINVAL, "map %s: slot %u refers to %s, which is not a map",
+					  m->def.name, slot.slot, sym->name);
+		slot.index = (uint32_t)mi;
+	}
+	if (m->def.max_entries && slot.slot >= m->def.max_entries)
+		return obj_errorf(obj, -EINVAL, "map %s: slot %u beyond max_entries %u", m->def.name,
+				  slot.slot, m->def.max_entries);
+	for (uint32_t i = 0; i < m->def.init_slot_cnt; i++)
+		if (m->slots[i].slot == slot.slot)
+			return obj_errorf(obj, -EINVAL, "map %s: slot %u initialised twice", m->def.name,
+					  slot.slot);
+	ns = realloc(m->slots, (m->def.init_slot_cnt + 1) * sizeof(*ns));
+	if (!ns)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	m->slots = ns;
+	ns[m->def.init_slot_cnt++] = slot;
+	qsort(m->slots, m->def.init_slot_cnt, sizeof(*ns), cmp_slot);
+	m->def.init_slots = m->slots;
+	return 0;
+}
+
 int obj_collect_map_inits(struct bpfvm_object *obj)
 {
 	const struct elf_file *e = &obj->elf;
@@ -464,74 +536,15 @@ int obj_collect_map_inits(struct bpfvm_object *obj)
 		uint32_t cnt;
 		int err;
 
-		if (e->secs[r].type != ELF_SHT_REL || e->secs[r].info != sec)
+		if ((e->secs[r].type != ELF_SHT_REL && e->secs[r].type != ELF_SHT_RELA) ||
+		    e->secs[r].info != sec)
 			continue;
 		err = elf_read_rels(e, r, &rels, &cnt);
+		for (uint32_t i = 0; !err && i < cnt; i++)
+			err = map_init_slot(obj, sec, &rels[i]);
+		free(rels);
 		if (err)
 			return err;
-		for (uint32_t i = 0; i < cnt; i++) {
-			const struct elf_sym *sym = &e->syms[rels[i].sym];
-			struct bpfvm_map_init_slot slot = { 0 }, *ns;
-			struct obj_map *m = NULL;
-			uint64_t rel_off;
-
-			for (uint32_t k = 0; k < obj->map_cnt; k++) {
-				struct obj_map *c = &obj->maps[k];
-
-				if (c->def.origin == BPFVM_MAP_BTF && rels[i].offset >= c->off &&
-				    rels[i].offset - c->off < c->size)
-					m = c;
-			}
-			if (!m || !m->values_off || rels[i].offset - m->off < m->values_off ||
-			    (rels[i].offset - m->off - m->values_off) % 8) {
-				free(rels);
-				return elf_sec_errorf(e, sec, -EINVAL,
-						      "relocation at offset %llu (%s) is not in a map's 'values'",
-						      (unsigned long long)rels[i].offset, sym->name);
-			}
-			rel_off = rels[i].offset - m->off - m->values_off;
-			slot.slot = (uint32_t)(rel_off / 8);
-			if (m->def.type == MT_PROG_ARRAY) {
-				for (uint32_t f = 0; f < obj->func_cnt; f++)
-					if (obj->funcs[f].sec == sym->shndx &&
-					    (uint64_t)obj->funcs[f].off * 8 == sym->value &&
-					    obj->funcs[f].prog >= 0) {
-						slot.is_prog = true;
-						slot.index = (uint32_t)obj->funcs[f].prog;
-					}
-				if (!slot.is_prog) {
-					free(rels);
-					return obj_errorf(obj, -EINVAL,
-							  "map %s: slot %u refers to %s, which is not a program",
-							  m->def.name, slot.slot, sym->name);
-				}
-			} else {
-				int mi = obj_map_at(obj, sym->shndx, sym->value);
-
-				if (mi < 0 || sym->shndx != sec) {
-					free(rels);
-					return obj_errorf(obj, -EINVAL,
-							  "map %s: slot %u refers to %s, which is not a map",
-							  m->def.name, slot.slot, sym->name);
-				}
-				slot.index = (uint32_t)mi;
-			}
-			if (m->def.max_entries && slot.slot >= m->def.max_entries) {
-				free(rels);
-				return obj_errorf(obj, -EINVAL, "map %s: slot %u beyond max_entries %u",
-						  m->def.name, slot.slot, m->def.max_entries);
-			}
-			ns = realloc(m->slots, (m->def.init_slot_cnt + 1) * sizeof(*ns));
-			if (!ns) {
-				free(rels);
-				return obj_errorf(obj, -ENOMEM, "out of memory");
-			}
-			m->slots = ns;
-			ns[m->def.init_slot_cnt++] = slot;
-			qsort(m->slots, m->def.init_slot_cnt, sizeof(*ns), cmp_slot);
-			m->def.init_slots = m->slots;
-		}
-		free(rels);
 	}
 	return 0;
 }

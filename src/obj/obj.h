@@ -26,6 +26,7 @@ struct obj_code_sec {
 	uint32_t sec;
 	uint32_t insn_cnt;
 	int32_t *rel_sym;   /* per instruction: relocated symbol or -1 */
+	int64_t *rel_addend; /* per instruction: RELA addend (0 for REL) */
 	struct bpfvm_line_info *lines;
 	uint32_t line_cnt;
 	struct bpfvm_func_info *finfo; /* insn_idx = section insn, btf_type_id */
@@ -42,6 +43,7 @@ struct bpfvm_program {
 	uint32_t prog_type, attach_type;
 	bool legacy, sleepable;
 	const char *target;
+	char *error;            /* why it could not be linked, or NULL */
 	struct bpfvm_insn *insns;
 	uint32_t insn_cnt;
 	struct bpfvm_func_info *funcs;
@@ -82,7 +84,7 @@ struct bpfvm_object {
 	uint32_t prog_cnt;
 	struct obj_map *maps;
 	uint32_t map_cnt;
-	uint32_t legacy_maps_sec, btf_maps_sec;
+	uint32_t btf_maps_sec;
 };
 
 /* Reports "NAME: message". */
@@ -96,6 +98,8 @@ int obj_errorf(const struct bpfvm_object *obj, int err, const char *fmt, ...)
 int obj_collect_maps(struct bpfvm_object *obj);
 /* maps.c: static slots of prog arrays / maps-of-maps, once programs exist. */
 int obj_collect_map_inits(struct bpfvm_object *obj);
+/* SEC("maps") or SEC("maps/NAME"): legacy map definitions. */
+bool obj_is_legacy_maps_sec(const struct bpfvm_object *obj, uint32_t sec);
 /* The map defined at `off` of section `sec` (legacy or BTF maps), or -1. */
 int obj_map_at(const struct bpfvm_object *obj, uint32_t sec, uint64_t off);
 /* The global-data map of section `sec`, or -1. */

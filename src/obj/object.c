@@ -362,6 +362,7 @@ void bpfvm_object_free(struct bpfvm_object *obj)
 		return;
 	for (uint32_t i = 0; i < obj->prog_cnt; i++) {
 		free(obj->progs[i].insns);
+		free(obj->progs[i].error);
 		free(obj->progs[i].funcs);
 		free(obj->progs[i].lines);
 		free(obj->progs[i].core);
@@ -376,6 +377,7 @@ void bpfvm_object_free(struct bpfvm_object *obj)
 	free(obj->maps);
 	for (uint32_t i = 0; i < obj->code_cnt; i++) {
 		free(obj->code[i].rel_sym);
+		free(obj->code[i].rel_addend);
 		free(obj->code[i].lines);
 		free(obj->code[i].finfo);
 		free(obj->code[i].core);
@@ -469,6 +471,11 @@ bool bpfvm_program_sleepable(const struct bpfvm_program *prog)
 const char *bpfvm_program_attach_target(const struct bpfvm_program *prog)
 {
 	return prog->target;
+}
+
+const char *bpfvm_program_error(const struct bpfvm_program *prog)
+{
+	return prog->error;
 }
 
 const struct bpfvm_insn *bpfvm_program_insns(const struct bpfvm_program *prog)
