@@ -4,8 +4,10 @@
 
 #include "bpfvm/error.h"
 #include "bpfvm/exec.h"
+#include "bpfvm/helpers.h"
 #include "bpfvm/insn.h"
 #include "bpfvm/isa.h"
+#include "bpfvm/map.h"
 #include "bpfvm/object.h"
 
 #endif

@@ -1,0 +1,55 @@
+/* The helper implementations behind the rows of helpers/table.c, one family per
+ * file. Each has the engines' calling convention (bpfvm_helper_fn): the eBPF
+ * argument registers r1-r5, then the run. */
+#ifndef BPFVM_HELPERS_HELPERS_H
+#define BPFVM_HELPERS_HELPERS_H
+
+#include <stdint.h>
+
+#include "bpfvm/exec.h"
+
+#define BPFVM_HELPER(name)                                                              \
+	uint64_t bpfvm_helper_##name(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, \
+				     uint64_t r5, struct bpfvm_run *run)
+
+/* map_helpers.c */
+BPFVM_HELPER(map_lookup_elem);
+BPFVM_HELPER(map_update_elem);
+BPFVM_HELPER(map_delete_elem);
+BPFVM_HELPER(map_push_elem);
+BPFVM_HELPER(map_pop_elem);
+BPFVM_HELPER(map_peek_elem);
+BPFVM_HELPER(tail_call);
+BPFVM_HELPER(for_each_map_elem);
+BPFVM_HELPER(spin_lock);
+BPFVM_HELPER(spin_unlock);
+/* ringbuf.c */
+BPFVM_HELPER(ringbuf_output);
+BPFVM_HELPER(ringbuf_reserve);
+BPFVM_HELPER(ringbuf_submit);
+BPFVM_HELPER(ringbuf_discard);
+BPFVM_HELPER(ringbuf_query);
+/* time.c */
+BPFVM_HELPER(ktime_get_ns);
+BPFVM_HELPER(ktime_get_boot_ns);
+/* random.c */
+BPFVM_HELPER(get_prandom_u32);
+/* loop.c */
+BPFVM_HELPER(loop);
+/* process.c */
+BPFVM_HELPER(get_smp_processor_id);
+BPFVM_HELPER(get_current_pid_tgid);
+BPFVM_HELPER(get_current_uid_gid);
+BPFVM_HELPER(get_current_comm);
+/* printk.c */
+BPFVM_HELPER(trace_printk);
+/* csum.c */
+BPFVM_HELPER(csum_diff);
+
+/* Linux's name of helper id (without bpf_), or NULL (names.c). */
+const char *bpfvm_helper_linux_name(int32_t id);
+
+/* bpf_loop's limit on iterations, as Linux's BPF_MAX_LOOPS. */
+#define BPFVM_MAX_LOOPS (1u << 23)
+
+#endif

@@ -1,0 +1,113 @@
+/* The helper table: one row per helper bpfvm implements, by Linux helper id,
+ * with the kernel's bpf_func_proto argument and return kinds. The verifier
+ * reads the kinds, the engines bind the function through
+ * bpfvm_helper_resolve(). Adding a helper is one row here and one function in
+ * the file of its family. */
+#include <errno.h>
+#include <stddef.h>
+
+#include "bpfvm/helpers.h"
+#include "bpfvm/map.h"
+#include "helpers/helpers.h"
+#include "helpers/proto.h"
+#include "util/error.h"
+
+#define MT(t) (1ull << BPFVM_MAP_TYPE_##t)
+#define MAPS_WITH_VALUES                                                                   \
+	(MT(HASH) | MT(ARRAY) | MT(PERCPU_HASH) | MT(PERCPU_ARRAY) | MT(LRU_HASH) |         \
+	 MT(LRU_PERCPU_HASH) | MT(LPM_TRIE))
+#define MAPS_ITERABLE                                                                      \
+	(MT(HASH) | MT(ARRAY) | MT(PERCPU_HASH) | MT(PERCPU_ARRAY) | MT(LRU_HASH) |         \
+	 MT(LRU_PERCPU_HASH))
+
+static const struct bpfvm_helper_proto table[] = {
+	[1] = { 1, "map_lookup_elem", bpfvm_helper_map_lookup_elem, BPFVM_HELPER_PLAIN,
+		RET_PTR_TO_MAP_VALUE_OR_NULL, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY }, 0,
+		MAPS_WITH_VALUES | MT(ARRAY_OF_MAPS) | MT(HASH_OF_MAPS) },
+	[2] = { 2, "map_update_elem", bpfvm_helper_map_update_elem, BPFVM_HELPER_PLAIN,
+		RET_INTEGER,
+		{ ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY, ARG_PTR_TO_MAP_VALUE, ARG_ANYTHING }, 0,
+		MAPS_WITH_VALUES },
+	[3] = { 3, "map_delete_elem", bpfvm_helper_map_delete_elem, BPFVM_HELPER_PLAIN,
+		RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY }, 0, MAPS_WITH_VALUES },
+	[5] = { 5, "ktime_get_ns", bpfvm_helper_ktime_get_ns, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		{ 0 }, 0, 0 },
+	/* Arguments 3-5 are only read as the format asks, as in the kernel. */
+	[6] = { 6, "trace_printk", bpfvm_helper_trace_printk, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		{ ARG_PTR_TO_MEM, ARG_CONST_SIZE }, 0, 0 },
+	[7] = { 7, "get_prandom_u32", bpfvm_helper_get_prandom_u32, BPFVM_HELPER_PLAIN,
+		RET_INTEGER, { 0 }, 0, 0 },
+	[8] = { 8, "get_smp_processor_id", bpfvm_helper_get_smp_processor_id,
+		BPFVM_HELPER_PLAIN, RET_INTEGER, { 0 }, 0, 0 },
+	[12] = { 12, "tail_call", bpfvm_helper_tail_call, BPFVM_HELPER_TAIL_CALL, RET_VOID,
+		 { ARG_PTR_TO_CTX, ARG_CONST_MAP_PTR, ARG_ANYTHING }, 0, MT(PROG_ARRAY) },
+	[14] = { 14, "get_current_pid_tgid", bpfvm_helper_get_current_pid_tgid,
+		 BPFVM_HELPER_PLAIN, RET_INTEGER, { 0 }, 0, 0 },
+	[15] = { 15, "get_current_uid_gid", bpfvm_helper_get_current_uid_gid,
+		 BPFVM_HELPER_PLAIN, RET_INTEGER, { 0 }, 0, 0 },
+	[16] = { 16, "get_current_comm", bpfvm_helper_get_current_comm, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE }, 0, 0 },
+	[28] = { 28, "csum_diff", bpfvm_helper_csum_diff, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		 { ARG_PTR_TO_MEM_OR_NULL, ARG_CONST_SIZE_OR_ZERO, ARG_PTR_TO_MEM_OR_NULL,
+		   ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING }, 0, 0 },
+	[87] = { 87, "map_push_elem", bpfvm_helper_map_push_elem, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_VALUE, ARG_ANYTHING }, 0,
+		 MT(QUEUE) | MT(STACK) },
+	[88] = { 88, "map_pop_elem", bpfvm_helper_map_pop_elem, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_UNINIT_MAP_VALUE }, 0,
+		 MT(QUEUE) | MT(STACK) },
+	[89] = { 89, "map_peek_elem", bpfvm_helper_map_peek_elem, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_UNINIT_MAP_VALUE }, 0,
+		 MT(QUEUE) | MT(STACK) },
+	[93] = { 93, "spin_lock", bpfvm_helper_spin_lock, BPFVM_HELPER_PLAIN, RET_VOID,
+		 { ARG_PTR_TO_SPIN_LOCK }, HELPER_F_SPIN_LOCK, 0 },
+	[94] = { 94, "spin_unlock", bpfvm_helper_spin_unlock, BPFVM_HELPER_PLAIN, RET_VOID,
+		 { ARG_PTR_TO_SPIN_LOCK }, HELPER_F_SPIN_UNLOCK, 0 },
+	[125] = { 125, "ktime_get_boot_ns", bpfvm_helper_ktime_get_boot_ns, BPFVM_HELPER_PLAIN,
+		  RET_INTEGER, { 0 }, 0, 0 },
+	[130] = { 130, "ringbuf_output", bpfvm_helper_ringbuf_output, BPFVM_HELPER_PLAIN,
+		  RET_INTEGER,
+		  { ARG_CONST_MAP_PTR, ARG_PTR_TO_MEM, ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING }, 0,
+		  MT(RINGBUF) },
+	[131] = { 131, "ringbuf_reserve", bpfvm_helper_ringbuf_reserve, BPFVM_HELPER_PLAIN,
+		  RET_PTR_TO_ALLOC_MEM_OR_NULL,
+		  { ARG_CONST_MAP_PTR, ARG_CONST_ALLOC_SIZE_OR_ZERO, ARG_ANYTHING },
+		  HELPER_F_ACQUIRE, MT(RINGBUF) },
+	[132] = { 132, "ringbuf_submit", bpfvm_helper_ringbuf_submit, BPFVM_HELPER_PLAIN,
+		  RET_VOID, { ARG_PTR_TO_ALLOC_MEM, ARG_ANYTHING }, HELPER_F_RELEASE, 0 },
+	[133] = { 133, "ringbuf_discard", bpfvm_helper_ringbuf_discard, BPFVM_HELPER_PLAIN,
+		  RET_VOID, { ARG_PTR_TO_ALLOC_MEM, ARG_ANYTHING }, HELPER_F_RELEASE, 0 },
+	[134] = { 134, "ringbuf_query", bpfvm_helper_ringbuf_query, BPFVM_HELPER_PLAIN,
+		  RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_ANYTHING }, 0, MT(RINGBUF) },
+	[164] = { 164, "for_each_map_elem", bpfvm_helper_for_each_map_elem, BPFVM_HELPER_PLAIN,
+		  RET_INTEGER,
+		  { ARG_CONST_MAP_PTR, ARG_PTR_TO_FUNC, ARG_PTR_TO_STACK_OR_NULL, ARG_ANYTHING },
+		  HELPER_F_CALLBACK, MAPS_ITERABLE },
+	[181] = { 181, "loop", bpfvm_helper_loop, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		  { ARG_ANYTHING, ARG_PTR_TO_FUNC, ARG_PTR_TO_STACK_OR_NULL, ARG_ANYTHING },
+		  HELPER_F_CALLBACK, 0 },
+};
+
+const struct bpfvm_helper_proto *bpfvm_helper_proto(int32_t id)
+{
+	if (id <= 0 || (size_t)id >= sizeof(table) / sizeof(table[0]) || !table[id].fn)
+		return NULL;
+	return &table[id];
+}
+
+int bpfvm_helper_resolve(void *cookie, int32_t id, struct bpfvm_helper_binding *out)
+{
+	const struct bpfvm_helper_proto *proto = bpfvm_helper_proto(id);
+	const char *name;
+
+	(void)cookie;
+	if (proto) {
+		out->fn = proto->fn;
+		out->kind = proto->kind;
+		return 0;
+	}
+	name = bpfvm_helper_linux_name(id);
+	if (name)
+		return bpfvm_errorf(-ENOENT, "helper %d (bpf_%s) is not supported", id, name);
+	return bpfvm_errorf(-ENOENT, "helper %d is not supported (not a Linux helper id)", id);
+}

@@ -1,0 +1,18 @@
+/* BPF_MAP_TYPE_LRU_HASH: a preallocated hash map that, when full, evicts the
+ * element least recently looked up instead of failing. */
+#include "maps/htab.h"
+
+const struct bpfvm_map_ops bpfvm_lru_hash_ops = {
+	.check = bpfvm_htab_check,
+	.create = bpfvm_htab_create,
+	.free = bpfvm_htab_free,
+	.lookup = bpfvm_htab_lookup,
+	.update = bpfvm_htab_prog_update,
+	.delete = bpfvm_htab_delete,
+	.for_each = bpfvm_htab_for_each,
+	.get_next_key = bpfvm_htab_get_next_key,
+	.user_lookup = bpfvm_htab_user_lookup,
+	.user_update = bpfvm_htab_user_update,
+	.user_delete = bpfvm_htab_user_delete,
+	.user_lookup_and_delete = bpfvm_htab_user_lookup_and_delete,
+};
