@@ -18,6 +18,9 @@ static const struct {
 	const char *name;
 } engines[] = {
 	{ BPFVM_ENGINE_INTERP, "interp" },
+#if defined(__x86_64__)
+	{ BPFVM_ENGINE_JIT, "jit" },
+#endif
 };
 
 #define N_ENGINES (sizeof(engines) / sizeof(engines[0]))
