@@ -124,6 +124,8 @@ struct assembler {
 	uint32_t cnt, cap;
 	struct label *labels;
 	size_t nlabels, cap_labels;
+	uint32_t *index; /* open addressing over labels: 1 + position, 0 = free */
+	size_t index_size; /* a power of two, at least twice nlabels */
 	struct fixup *fixups;
 	size_t nfixups, cap_fixups;
 	int line;
@@ -630,12 +632,53 @@ static int encode(struct assembler *as, const struct op *op, char **ops, int n)
 	return fail(as, "internal error: unhandled mnemonic kind");
 }
 
+static size_t hash_name(const char *name)
+{
+	size_t h = 14695981039346656037u & SIZE_MAX;
+
+	for (; *name; name++)
+		h = (h ^ (unsigned char)*name) * (1099511628211u & SIZE_MAX);
+	return h;
+}
+
+/* Labels are found by hash so that programs of many thousand labels assemble
+ * in linear time. */
 static struct label *find_label(struct assembler *as, const char *name)
 {
-	for (size_t i = 0; i < as->nlabels; i++)
-		if (!strcmp(as->labels[i].name, name))
-			return &as->labels[i];
+	if (!as->index_size)
+		return NULL;
+	for (size_t i = hash_name(name) & (as->index_size - 1); as->index[i];
+	     i = (i + 1) & (as->index_size - 1))
+		if (!strcmp(as->labels[as->index[i] - 1].name, name))
+			return &as->labels[as->index[i] - 1];
 	return NULL;
+}
+
+static void index_insert(struct assembler *as, size_t pos)
+{
+	size_t i = hash_name(as->labels[pos].name) & (as->index_size - 1);
+
+	while (as->index[i])
+		i = (i + 1) & (as->index_size - 1);
+	as->index[i] = (uint32_t)pos + 1;
+}
+
+static int index_grow(struct assembler *as)
+{
+	size_t size = as->index_size ? as->index_size * 2 : 64;
+	uint32_t *index;
+
+	if (as->index_size >= 2 * (as->nlabels + 1))
+		return 0;
+	index = calloc(size, sizeof(*index));
+	if (!index)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	free(as->index);
+	as->index = index;
+	as->index_size = size;
+	for (size_t i = 0; i < as->nlabels; i++)
+		index_insert(as, i);
+	return 0;
 }
 
 static int set_label(struct assembler *as, const char *name, bool may_exist)
@@ -648,13 +691,15 @@ static int set_label(struct assembler *as, const char *name, bool may_exist)
 		l->slot = as->cnt;
 		return 0;
 	}
-	if (grow((void **)&as->labels, &as->cap_labels, as->nlabels + 1, sizeof(*as->labels)))
+	if (grow((void **)&as->labels, &as->cap_labels, as->nlabels + 1, sizeof(*as->labels)) ||
+	    index_grow(as))
 		return -ENOMEM;
 	char *copy = dup_str(name);
 
 	if (!copy)
 		return bpfvm_errorf(-ENOMEM, "out of memory");
-	as->labels[as->nlabels++] = (struct label){ copy, as->cnt };
+	as->labels[as->nlabels] = (struct label){ copy, as->cnt };
+	index_insert(as, as->nlabels++);
 	return 0;
 }
 
@@ -730,6 +775,7 @@ static void assembler_free(struct assembler *as)
 	for (size_t i = 0; i < as->nfixups; i++)
 		free(as->fixups[i].label);
 	free(as->labels);
+	free(as->index);
 	free(as->fixups);
 	free(as->insns);
 }
