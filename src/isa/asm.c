@@ -10,7 +10,8 @@
  * longest valid prefix counts, so `4]` is 4); a 32-bit immediate or 16-bit
  * offset containing "0x" is an unsigned bit pattern, a decimal one is signed.
  * Registers are %r0-%r15 (r11-r15 only make sense for negative tests). `exit`
- * is also a label: the first exit instruction.
+ * is also a label: the first exit instruction. A label ends its line (upstream
+ * ignores whatever follows `name:`), so put instructions on their own lines.
  *
  * Extensions, for the verifier's tests and for a lossless inverse:
  *   ld_map_fd %rN, IDX           lddw, src_reg BPF_PSEUDO_MAP_IDX (5), imm IDX
@@ -710,10 +711,13 @@ static int assemble_line(struct assembler *as, char *line, bool *seen_exit)
 	int n = 0;
 	struct op op;
 
+	bool overflow = false;
+
 	for (char *t = strtok_r(line, " \t\v\f\r", &save); t; t = strtok_r(NULL, " \t\v\f\r", &save)) {
 		if (n == MAX_OPERANDS + 1)
-			return fail(as, "too many operands for mnemonic: %s", tokens[0]);
-		tokens[n++] = t;
+			overflow = true;
+		else
+			tokens[n++] = t;
 	}
 	if (n == 0)
 		return 0;
@@ -736,6 +740,10 @@ static int assemble_line(struct assembler *as, char *line, bool *seen_exit)
 	}
 	if (!lookup(mnemonic, &op))
 		return fail(as, "Invalid mnemonic: %s", mnemonic);
+	if (overflow && op.kind == K_LOCK)
+		return fail(as, "Invalid number of operands for lock");
+	if (overflow)
+		return fail(as, "Invalid number of operands for mnemonic: %s", mnemonic);
 	if (op.kind == K_CALL && n - 1 == 1)
 		op.operands = 1;
 	if (op.operands >= 0 && n - 1 != op.operands)

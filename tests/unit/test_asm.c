@@ -192,6 +192,8 @@ static const struct row errors[] = {
 	{ "neg64 %r1\n", "line 1: Invalid mnemonic: neg64" },
 	{ "ld_map_fd %r1\n", "line 1: Invalid number of operands for mnemonic: ld_map_fd" },
 	{ "ld_func %r1, nowhere\nexit\n", "line 1: Invalid label: nowhere" },
+	{ "mov %r0, 1, 2, 3, 4, 5, 6, 7, 8, 9\n", "line 1: Invalid number of operands for mnemonic: mov" },
+	{ "lock add [%r1], %r2, 3, 4, 5, 6, 7, 8, 9\n", "line 1: Invalid number of operands for lock" },
 	{ "ja32 +2147483648\n", "line 1: Immediate out of 32-bit range: +2147483648" },
 };
 
