@@ -9,5 +9,6 @@
 #include "bpfvm/isa.h"
 #include "bpfvm/map.h"
 #include "bpfvm/object.h"
+#include "bpfvm/verify.h"
 
 #endif

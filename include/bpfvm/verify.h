@@ -1,0 +1,80 @@
+/* The static verifier: proves a program safe before anything runs it.
+ *
+ * Its input is independent of object files: instructions whose map references
+ * are lddw with src_reg BPF_PSEUDO_MAP_IDX (5) or BPF_PSEUDO_MAP_IDX_VALUE (6)
+ * and imm = an index into `maps`, the program type and expected attach type
+ * (Linux's ids), and optionally the source line of each instruction for
+ * messages. The loader (object.h) builds it from an ELF object; tests build it
+ * from assembly. */
+#ifndef BPFVM_VERIFY_H
+#define BPFVM_VERIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bpfvm/insn.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What the verifier needs to know about a map. */
+struct bpfvm_verify_map {
+	uint32_t type;        /* enum bpf_map_type */
+	uint32_t key_size;
+	uint32_t value_size;
+	uint32_t max_entries;
+	uint32_t flags;       /* BPF_F_RDONLY_PROG (0x80) makes values read-only */
+	int32_t spin_lock_off; /* offset of the struct bpf_spin_lock in the value, or -1 */
+	int32_t inner_map;    /* for map-in-map types: index of the inner map's template, or -1 */
+};
+
+struct bpfvm_progtype;
+struct bpfvm_helper_proto;
+
+struct bpfvm_verify_input {
+	const struct bpfvm_insn *insns;
+	uint32_t insn_cnt;
+	uint32_t prog_type;            /* enum bpf_prog_type, see bpfvm_progtype_get */
+	uint32_t expected_attach_type; /* enum bpf_attach_type */
+	const struct bpfvm_verify_map *maps;
+	uint32_t map_cnt;
+	/* Optional: "file.c:42" for an instruction (NULL when unknown). */
+	const char *(*line_of)(void *cookie, uint32_t insn);
+	void *cookie;
+	/* Optional overrides of the program-type and helper tables (tests and
+	 * embedders with their own hooks); NULL: the built-in tables. */
+	const struct bpfvm_progtype *progtype;
+	const struct bpfvm_helper_proto *(*helper_proto)(int32_t id);
+};
+
+enum bpfvm_verdict {
+	BPFVM_VERIFY_ACCEPTED = 0,
+	BPFVM_VERIFY_REJECTED = 1,
+};
+
+struct bpfvm_verify_result {
+	enum bpfvm_verdict verdict;
+	uint32_t insn;            /* the rejected instruction (when rejected) */
+	char line[128];           /* its source line from line_of, or "" */
+	/* "insn 17: r3 = *(u16 *)(r2 + 12): packet read of 2 bytes at offset 12,
+	 * but only 13 bytes are proven in bounds" */
+	char message[768];
+	uint64_t insns_processed;
+	uint64_t states;          /* states stored for pruning */
+	uint64_t peak_bytes;      /* peak memory held by verifier states */
+	uint64_t time_ns;
+	uint32_t stack_depth;     /* deepest combined stack of a call chain */
+};
+
+/* Verifies a program. Returns 0 when it is accepted, -EACCES when it is
+ * rejected (out->message says why; bpfvm_last_error() has the same text), or
+ * another negative errno when the input itself is unusable (unknown program
+ * type, out of memory). `out` is filled in every case. */
+int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

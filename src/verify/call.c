@@ -1,0 +1,488 @@
+/* Calls and exits: helper calls checked against the helper table (argument
+ * kinds, memory sizes from the map definitions, allowed for the program type),
+ * their effects (return types, acquired and released ring-buffer records,
+ * spin locks, packet pointers forgotten after helpers that may move the
+ * packet), callbacks verified as functions, bpf-to-bpf calls with their own
+ * frames, and the exit rules: r0 set and in the program type's range, nothing
+ * held. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/opcodes.h"
+#include "verify/env.h"
+
+#define MAP_TYPE_ARRAY_OF_MAPS 12
+#define MAP_TYPE_HASH_OF_MAPS 13
+#define HELPER_LOOP 181
+#define HELPER_FOR_EACH_MAP_ELEM 164
+
+struct call_meta {
+	const struct bpfvm_helper_proto *proto;
+	int map;               /* ARG_CONST_MAP_PTR's map, -1 none */
+	int mem_arg;           /* register of the pending memory argument, 0 none */
+	uint32_t release_ref;
+	int64_t alloc_size;
+	int cb_insn;           /* ARG_PTR_TO_FUNC target, -1 none */
+	struct reg cb_ctx;     /* ARG_PTR_TO_STACK_OR_NULL */
+	struct reg args[6];    /* r1-r5 as passed */
+	uint32_t lock_id;
+};
+
+struct ref_kill {
+	uint32_t ref;
+	bool pkt;
+};
+
+static bool kill_match(const struct reg *r, const struct ref_kill *k)
+{
+	return k->pkt ? (r->type == PTR_TO_PACKET || r->type == PTR_TO_PACKET_META ||
+			 r->type == PTR_TO_PACKET_END) :
+			r->ref_id == k->ref;
+}
+
+/* Forgets registers and spills that point to released or moved memory. */
+static void kill_regs(struct vstate *st, const struct ref_kill *k)
+{
+	for (uint32_t i = 0; i < st->nframes; i++) {
+		struct frame *f = st->frames[i];
+
+		for (int r = 0; r < BPF_MAX_REG; r++)
+			if (kill_match(&f->regs[r], k))
+				reg_mark_not_init(&f->regs[r]);
+		for (uint32_t s = 0; s < f->nslots; s++) {
+			struct slot *sl = &f->slots[s];
+
+			if (!sl->spill_size || !kill_match(&sl->spill, k))
+				continue;
+			for (int b = 0; b < SLOT_SIZE; b++)
+				if (sl->kind[b] == STACK_SPILL)
+					sl->kind[b] = STACK_INVALID;
+			sl->spill_size = 0;
+			reg_mark_not_init(&sl->spill);
+		}
+	}
+}
+
+static int add_ref(struct vstate *st, uint32_t id)
+{
+	if (st->nrefs == st->refs_cap) {
+		uint32_t cap = st->refs_cap ? st->refs_cap * 2 : 4;
+		uint32_t *n = realloc(st->refs, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		st->refs = n;
+		st->refs_cap = cap;
+	}
+	st->refs[st->nrefs++] = id;
+	return 0;
+}
+
+static bool has_ref(const struct vstate *st, uint32_t id)
+{
+	for (uint32_t i = 0; i < st->nrefs; i++)
+		if (st->refs[i] == id)
+			return true;
+	return false;
+}
+
+static int arg_error(struct env *env, uint32_t insn, const struct call_meta *m, int regno,
+		     const char *what)
+{
+	char b[256];
+
+	reg_format(env, &m->args[regno], b, sizeof(b));
+	return verr(env, insn, "%s: argument r%d must be %s, but is %s", m->proto->name, regno,
+		    what, b);
+}
+
+static bool is_null(const struct reg *r)
+{
+	return reg_is_const(r, NULL) && r->v.var.value == 0;
+}
+
+static int check_size_arg(struct env *env, struct vstate *st, uint32_t insn, struct call_meta *m,
+			  int regno, bool zero_ok)
+{
+	const struct reg *r = &m->args[regno];
+	const struct reg *mem;
+	int mt;
+
+	if (r->type != SCALAR)
+		return arg_error(env, insn, m, regno, "a scalar size");
+	if (!m->mem_arg || m->mem_arg != regno - 1)
+		return verr(env, insn, "%s: size argument r%d follows no memory argument",
+			    m->proto->name, regno);
+	if (r->v.umax > MAX_VAR_OFF)
+		return arg_error(env, insn, m, regno, "a bounded size");
+	if (r->v.umin == 0 && !zero_ok)
+		return arg_error(env, insn, m, regno, "a size greater than 0");
+	mem = &m->args[m->mem_arg];
+	mt = m->proto->args[m->mem_arg - 1];
+	if (mt == ARG_PTR_TO_MEM_OR_NULL && is_null(mem)) {
+		if (r->v.umax != 0)
+			return arg_error(env, insn, m, regno, "0 when the memory is null");
+		return 0;
+	}
+	return check_helper_mem(env, st, insn, m->mem_arg, mem, r->v.umin, r->v.umax,
+				mt == ARG_PTR_TO_UNINIT_MEM, zero_ok);
+}
+
+static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct call_meta *m,
+		     int regno)
+{
+	const struct bpfvm_helper_proto *p = m->proto;
+	int kind = p->args[regno - 1];
+	struct reg *r = &m->args[regno];
+	const struct bpfvm_verify_map *map = m->map >= 0 ? &env->in->maps[m->map] : NULL;
+
+	if (kind == ARG_DONTCARE)
+		return 0;
+	if (r->type == NOT_INIT)
+		return verr(env, insn, "%s: argument r%d is not initialised", p->name, regno);
+	switch (kind) {
+	case ARG_ANYTHING:
+		return 0;
+	case ARG_CONST_MAP_PTR:
+		if (r->type != CONST_PTR_TO_MAP)
+			return arg_error(env, insn, m, regno, "a map");
+		m->map = (int)r->map;
+		map = &env->in->maps[m->map];
+		if (p->map_types && (map->type >= 64 || !(p->map_types & (1ull << map->type))))
+			return verr(env, insn, "%s does not accept map %u of type %u", p->name, r->map,
+				    map->type);
+		return 0;
+	case ARG_PTR_TO_MAP_KEY:
+	case ARG_PTR_TO_MAP_VALUE:
+	case ARG_PTR_TO_UNINIT_MAP_VALUE: {
+		uint32_t size;
+
+		if (!map)
+			return verr(env, insn, "%s: r%d needs a map argument before it", p->name, regno);
+		size = kind == ARG_PTR_TO_MAP_KEY ? map->key_size : map->value_size;
+		return check_helper_mem(env, st, insn, regno, r, size, size,
+					kind == ARG_PTR_TO_UNINIT_MAP_VALUE, false);
+	}
+	case ARG_PTR_TO_MEM:
+	case ARG_PTR_TO_MEM_OR_NULL:
+	case ARG_PTR_TO_UNINIT_MEM:
+		if (!(kind == ARG_PTR_TO_MEM_OR_NULL && is_null(r)) && !reg_is_pointer(r))
+			return arg_error(env, insn, m, regno, "a pointer to memory");
+		m->mem_arg = regno;
+		return 0;
+	case ARG_CONST_SIZE:
+	case ARG_CONST_SIZE_OR_ZERO:
+		return check_size_arg(env, st, insn, m, regno, kind == ARG_CONST_SIZE_OR_ZERO);
+	case ARG_PTR_TO_CTX:
+		if (r->type != PTR_TO_CTX || r->off || !is_null(&(struct reg){ .type = SCALAR, .v = r->v }))
+			return arg_error(env, insn, m, regno, "the unmodified context pointer");
+		return 0;
+	case ARG_PTR_TO_ALLOC_MEM:
+		if (r->type != PTR_TO_MEM || !r->ref_id)
+			return arg_error(env, insn, m, regno, "a ring buffer record (checked for null)");
+		if (r->off || !scalar_is_const(&r->v) || r->v.var.value)
+			return arg_error(env, insn, m, regno, "the start of the ring buffer record");
+		if (!has_ref(st, r->ref_id))
+			return arg_error(env, insn, m, regno, "a record that is still held");
+		m->release_ref = r->ref_id;
+		return 0;
+	case ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		if (!reg_is_const(r, NULL) || r->v.var.value > MAX_VAR_OFF)
+			return arg_error(env, insn, m, regno, "a constant size");
+		m->alloc_size = (int64_t)r->v.var.value;
+		return 0;
+	case ARG_PTR_TO_SPIN_LOCK: {
+		const struct bpfvm_verify_map *lm;
+
+		if (r->type != PTR_TO_MAP_VALUE || !scalar_is_const(&r->v))
+			return arg_error(env, insn, m, regno, "a pointer to a bpf_spin_lock in a map value");
+		lm = &env->in->maps[r->map];
+		if (lm->spin_lock_off < 0)
+			return verr(env, insn, "%s: map %u has no bpf_spin_lock", p->name, r->map);
+		if ((int64_t)r->off + (int64_t)r->v.var.value != lm->spin_lock_off)
+			return verr(env, insn, "%s: r%d points to offset %" PRId64
+				    " of the value, but the bpf_spin_lock is at %d", p->name, regno,
+				    (int64_t)r->off + (int64_t)r->v.var.value, lm->spin_lock_off);
+		m->map = (int)r->map;
+		m->lock_id = r->id;
+		return 0;
+	}
+	case ARG_PTR_TO_FUNC:
+		if (r->type != PTR_TO_FUNC)
+			return arg_error(env, insn, m, regno, "a function (callback)");
+		m->cb_insn = (int)r->map;
+		return 0;
+	case ARG_PTR_TO_STACK_OR_NULL:
+		if (r->type != PTR_TO_STACK && !is_null(r))
+			return arg_error(env, insn, m, regno, "a stack pointer or null");
+		m->cb_ctx = *r;
+		return 0;
+	case ARG_PTR_TO_LONG:
+		return check_helper_mem(env, st, insn, regno, r, 8, 8, true, false);
+	default:
+		return verr(env, insn, "%s: argument kind %d of r%d is not supported", p->name, kind,
+			    regno);
+	}
+}
+
+/* A callback may run any number of times, so the frame its context points
+ * into is made to hold whatever it may write: initialised bytes become
+ * unknown, uninitialised ones stay so. */
+static void havoc_frame(struct vstate *st, const struct reg *ctx)
+{
+	struct frame *f;
+
+	if (ctx->type != PTR_TO_STACK)
+		return;
+	f = st->frames[ctx->frameno];
+	for (uint32_t s = 0; s < f->nslots; s++) {
+		struct slot *sl = &f->slots[s];
+
+		if (sl->spill_size)
+			slot_scrub(sl);
+		for (int b = 0; b < SLOT_SIZE; b++)
+			if (sl->kind[b] == STACK_ZERO)
+				sl->kind[b] = STACK_MISC;
+	}
+}
+
+static int enter_callback(struct env *env, struct vstate *st, uint32_t insn,
+			  const struct call_meta *m, uint32_t *next)
+{
+	int32_t id = m->proto->id;
+	struct frame *f;
+	uint32_t cb = (uint32_t)m->cb_insn;
+
+	if (id != HELPER_LOOP && id != HELPER_FOR_EACH_MAP_ELEM)
+		return verr(env, insn, "callbacks of %s are not supported", m->proto->name);
+	if (st->nframes == BPFVM_MAX_CALL_DEPTH)
+		return verr(env, insn, "call chain deeper than %d frames", BPFVM_MAX_CALL_DEPTH);
+	f = frame_new(insn, subprog_index(env, cb));
+	if (!f)
+		return -ENOMEM;
+	f->callback = true;
+	f->cb_ret_min = 0;
+	f->cb_ret_max = 1;
+	f->cb_refs = st->nrefs;
+	if (id == HELPER_LOOP) {
+		reg_mark_scalar(&f->regs[1], scalar_urange(0, UINT32_MAX));
+		f->regs[2] = m->cb_ctx;
+	} else {
+		const struct bpfvm_verify_map *map = &env->in->maps[m->map];
+
+		reg_mark_scalar(&f->regs[1], scalar_const(0));
+		f->regs[1].type = CONST_PTR_TO_MAP;
+		f->regs[1].map = (uint32_t)m->map;
+		reg_mark_scalar(&f->regs[2], scalar_const(0));
+		f->regs[2].type = PTR_TO_MAP_KEY;
+		f->regs[2].map = (uint32_t)m->map;
+		reg_mark_scalar(&f->regs[3], scalar_const(0));
+		f->regs[3].type = PTR_TO_MAP_VALUE;
+		f->regs[3].map = (uint32_t)m->map;
+		f->regs[3].id = env_new_id(env);
+		f->regs[4] = m->cb_ctx;
+		(void)map;
+	}
+	reg_mark_scalar(&f->regs[10], scalar_const(0));
+	f->regs[10].type = PTR_TO_STACK;
+	f->regs[10].frameno = (uint8_t)st->nframes;
+	st->frames[st->nframes++] = f;
+	*next = cb;
+	return 0;
+}
+
+int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next)
+{
+	const struct bpfvm_insn *in = &env->insns[insn];
+	struct frame *f = cur_frame(st);
+	struct call_meta m = { .map = -1, .cb_insn = -1 };
+	struct reg *r0 = &f->regs[0];
+	int err;
+
+	m.proto = env->proto(in->imm);
+	if (!m.proto)
+		return verr(env, insn, "unknown helper %d", in->imm);
+	if (env->pt && env->pt->helper_cnt && !bpfvm_progtype_helper_allowed(env->pt, in->imm))
+		return verr(env, insn, "helper %s (%d) is not allowed in %s programs", m.proto->name,
+			    in->imm, env->pt->name);
+	if (st->lock_map && !(m.proto->flags & HELPER_F_SPIN_UNLOCK))
+		return verr(env, insn, "call of %s while holding a spin lock", m.proto->name);
+	reg_mark_scalar(&m.cb_ctx, scalar_const(0));
+	for (int i = 1; i <= 5; i++)
+		m.args[i] = f->regs[i];
+	for (int i = 1; i <= 5; i++) {
+		err = check_arg(env, st, insn, &m, i);
+		if (err)
+			return err;
+	}
+	if (m.mem_arg && m.proto->args[m.mem_arg] != ARG_CONST_SIZE &&
+	    m.proto->args[m.mem_arg] != ARG_CONST_SIZE_OR_ZERO)
+		return verr(env, insn, "%s: memory argument r%d has no size argument", m.proto->name,
+			    m.mem_arg);
+	if (m.proto->kind == BPFVM_HELPER_TAIL_CALL && st->nrefs)
+		return verr(env, insn, "tail call while holding a ring buffer record");
+	if (m.proto->flags & HELPER_F_SPIN_LOCK) {
+		if (st->lock_map)
+			return verr(env, insn, "spin_lock while already holding a spin lock");
+		st->lock_map = (uint32_t)m.map + 1;
+		st->lock_id = m.lock_id;
+	}
+	if (m.proto->flags & HELPER_F_SPIN_UNLOCK) {
+		if (!st->lock_map)
+			return verr(env, insn, "spin_unlock without a held spin lock");
+		if (st->lock_map != (uint32_t)m.map + 1 || st->lock_id != m.lock_id)
+			return verr(env, insn, "spin_unlock of a different lock than the one held");
+		st->lock_map = 0;
+		st->lock_id = 0;
+	}
+	if (m.proto->flags & HELPER_F_RELEASE) {
+		struct ref_kill k = { m.release_ref, false };
+
+		for (uint32_t i = 0; i < st->nrefs; i++)
+			if (st->refs[i] == m.release_ref)
+				st->refs[i] = st->refs[--st->nrefs];
+		kill_regs(st, &k);
+	}
+	if (m.proto->flags & HELPER_F_PKT_INVALIDATE) {
+		struct ref_kill k = { 0, true };
+
+		kill_regs(st, &k);
+	}
+	for (int i = 1; i <= 5; i++)
+		reg_mark_not_init(&f->regs[i]);
+	switch (m.proto->ret) {
+	case RET_INTEGER:
+		reg_mark_unknown(r0);
+		break;
+	case RET_VOID:
+		reg_mark_not_init(r0);
+		break;
+	case RET_PTR_TO_MAP_VALUE_OR_NULL: {
+		const struct bpfvm_verify_map *map;
+
+		if (m.map < 0)
+			return verr(env, insn, "%s returns a map value but has no map argument",
+				    m.proto->name);
+		map = &env->in->maps[m.map];
+		reg_mark_scalar(r0, scalar_const(0));
+		r0->id = env_new_id(env);
+		if (map->type == MAP_TYPE_ARRAY_OF_MAPS || map->type == MAP_TYPE_HASH_OF_MAPS) {
+			if (map->inner_map < 0 || (uint32_t)map->inner_map >= env->in->map_cnt)
+				return verr(env, insn, "map %d holds maps but has no inner map template",
+					    m.map);
+			r0->type = CONST_PTR_TO_MAP_OR_NULL;
+			r0->map = (uint32_t)map->inner_map;
+		} else {
+			r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+			r0->map = (uint32_t)m.map;
+		}
+		break;
+	}
+	case RET_PTR_TO_ALLOC_MEM_OR_NULL:
+		reg_mark_scalar(r0, scalar_const(0));
+		r0->type = PTR_TO_MEM_OR_NULL;
+		r0->id = env_new_id(env);
+		r0->range = (uint32_t)m.alloc_size;
+		if (m.proto->flags & HELPER_F_ACQUIRE) {
+			r0->ref_id = r0->id;
+			err = add_ref(st, r0->ref_id);
+			if (err)
+				return err;
+		}
+		break;
+	default:
+		return verr(env, insn, "%s: return kind %d is not supported", m.proto->name,
+			    m.proto->ret);
+	}
+	if (m.proto->flags & HELPER_F_CALLBACK) {
+		if (m.cb_insn < 0)
+			return verr(env, insn, "%s needs a callback", m.proto->name);
+		havoc_frame(st, &m.cb_ctx);
+		/* after any number of calls, including none */
+		err = push_branch(env, st, insn + 1);
+		if (err)
+			return err;
+		return enter_callback(env, st, insn, &m, next);
+	}
+	return 0;
+}
+
+int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next)
+{
+	const struct bpfvm_insn *in = &env->insns[insn];
+	uint32_t target = (uint32_t)((int64_t)insn + in->imm + 1);
+	struct frame *caller = cur_frame(st), *f;
+
+	if (st->lock_map)
+		return verr(env, insn, "function call while holding a spin lock");
+	if (st->nframes == BPFVM_MAX_CALL_DEPTH)
+		return verr(env, insn, "call chain deeper than %d frames", BPFVM_MAX_CALL_DEPTH);
+	f = frame_new(insn, subprog_index(env, target));
+	if (!f)
+		return -ENOMEM;
+	for (int i = 1; i <= 5; i++)
+		f->regs[i] = caller->regs[i];
+	reg_mark_scalar(&f->regs[10], scalar_const(0));
+	f->regs[10].type = PTR_TO_STACK;
+	f->regs[10].frameno = (uint8_t)st->nframes;
+	st->frames[st->nframes++] = f;
+	*next = target;
+	return 0;
+}
+
+int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next)
+{
+	struct frame *f = cur_frame(st);
+	struct reg *r0 = &f->regs[0];
+	struct bpfvm_ret_range range;
+	char b[256];
+
+	if (r0->type == NOT_INIT)
+		return verr(env, insn, "r0 is not set at exit");
+	if (f->callback) {
+		if (r0->type != SCALAR)
+			return verr(env, insn, "a callback must return a scalar, not a %s",
+				    reg_type_name(r0->type));
+		if (r0->v.smin < f->cb_ret_min || r0->v.smax > f->cb_ret_max) {
+			reg_format(env, r0, b, sizeof(b));
+			return verr(env, insn, "callback returns r0 = %s, outside [%" PRId64 ", %" PRId64
+				    "]", b, f->cb_ret_min, f->cb_ret_max);
+		}
+		if (st->nrefs > f->cb_refs)
+			return verr(env, insn, "callback exits holding a ring buffer record");
+		if (st->lock_map)
+			return verr(env, insn, "callback exits holding a spin lock");
+		return 1;
+	}
+	if (st->nframes > 1) {
+		struct frame *caller = st->frames[st->nframes - 2];
+
+		if (r0->type == PTR_TO_STACK && r0->frameno == st->nframes - 1)
+			return verr(env, insn, "returning a pointer to the function's own stack");
+		if (st->lock_map)
+			return verr(env, insn, "function returns holding a spin lock");
+		caller->regs[0] = *r0;
+		for (int i = 1; i <= 5; i++)
+			reg_mark_not_init(&caller->regs[i]);
+		*next = f->callsite + 1;
+		frame_free(f);
+		st->frames[--st->nframes] = NULL;
+		return 0;
+	}
+	if (r0->type != SCALAR)
+		return verr(env, insn, "returning a %s from the program would leak it",
+			    reg_type_name(r0->type));
+	if (st->nrefs)
+		return verr(env, insn, "exit without submitting or discarding a ring buffer record");
+	if (st->lock_map)
+		return verr(env, insn, "exit while holding a spin lock");
+	if (env->pt && bpfvm_progtype_ret_range(env->pt, env->in->expected_attach_type, &range) &&
+	    (r0->v.smin < range.min || r0->v.smax > range.max)) {
+		reg_format(env, r0, b, sizeof(b));
+		return verr(env, insn, "%s programs must return a value in [%" PRId64 ", %" PRId64
+			    "], but r0 = %s", env->pt->name, range.min, range.max, b);
+	}
+	return 1;
+}

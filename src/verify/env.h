@@ -1,0 +1,105 @@
+/* The verifier's working context for one program, shared by its files:
+ * cfg.c (control flow, subprograms, call graph), walk.c (the path walk,
+ * ALU, branches, pruning), mem.c (memory accesses), call.c (helpers,
+ * bpf-to-bpf calls, exits), report.c (messages). */
+#ifndef BPFVM_VERIFY_ENV_H
+#define BPFVM_VERIFY_ENV_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bpfvm/verify.h"
+#include "helpers/proto.h"
+#include "progtype/progtype.h"
+#include "util/error.h"
+#include "verify/state.h"
+
+/* insn_flags */
+#define INSN_PRUNE 0x1      /* states are compared and stored here */
+#define INSN_LDDW_HI 0x2    /* second half of an lddw: never executed */
+#define INSN_SUBPROG 0x4    /* first instruction of a subprogram */
+#define INSN_SEEN 0x8       /* reached by the walk */
+
+/* The verifier rejects instructions' variable offsets beyond this, like Linux. */
+#define MAX_VAR_OFF (1 << 29)
+#define MAX_PACKET_OFF 0xffff
+#define PROCESSED_LIMIT 1000000u
+
+struct checkpoint_list {
+	struct vstate **states;
+	uint32_t n, cap;
+};
+
+struct pending {
+	struct vstate *st;
+};
+
+struct subprog {
+	uint32_t start, end;      /* [start, end) */
+	uint32_t stack_depth;     /* deepest byte touched, over all paths */
+	uint32_t *callees;        /* subprogram indexes called (bpf-to-bpf) */
+	uint32_t ncallees;
+};
+
+struct env {
+	const struct bpfvm_verify_input *in;
+	const struct bpfvm_insn *insns;
+	uint32_t cnt;
+	const struct bpfvm_progtype *pt;
+	const struct bpfvm_helper_proto *(*proto)(int32_t id);
+	struct bpfvm_verify_result *out;
+
+	uint8_t *flags;            /* per insn: INSN_* */
+	uint32_t *subprog_of;      /* per insn: subprogram index */
+	struct subprog *subprogs;
+	uint32_t nsubprogs;
+
+	struct checkpoint_list *visited; /* per insn */
+	struct pending *stack;           /* paths still to explore */
+	uint32_t nstack, stack_cap;
+	struct vstate **all;             /* every checkpoint, for freeing */
+	uint32_t nall, all_cap;
+
+	uint32_t id_gen;
+	uint64_t processed;
+	uint64_t states;
+	uint64_t mem_cur, mem_peak;
+	bool pkt_writable;
+};
+
+/* Records the rejection of `insn` ("insn N: <disasm>: <why>") and returns -EACCES. */
+int verr(struct env *env, uint32_t insn, const char *fmt, ...) BPFVM_PRINTF(3, 4);
+/* A register's abstract value for messages: "pkt(off=14,r=34)", "scalar(umax=7)". */
+int reg_format(const struct env *env, const struct reg *r, char *buf, size_t len);
+const char *reg_type_name(int type);
+
+int cfg_check(struct env *env);
+int cfg_stack_depth_check(struct env *env);
+uint32_t subprog_index(const struct env *env, uint32_t insn);
+
+/* Memory access through `ptr` (+ insn_off) of `size` bytes. For loads the
+ * loaded value goes to *dst; for stores `val` is the stored register (NULL
+ * for an immediate, whose value is *imm_val). */
+int check_mem_access(struct env *env, struct vstate *st, uint32_t insn, int regno, int16_t insn_off,
+		     uint32_t size, bool write, const struct reg *val, struct reg *dst, bool sext);
+int check_atomic(struct env *env, struct vstate *st, uint32_t insn);
+/* Helper memory arguments: `size` bytes (a range [min,max]) at ptr, read
+ * (must be initialised) or written (become initialised). */
+int check_helper_mem(struct env *env, struct vstate *st, uint32_t insn, int argno,
+		     const struct reg *ptr, uint64_t size_min, uint64_t size_max, bool write,
+		     bool zero_ok);
+void stack_record_depth(struct env *env, struct vstate *st, const struct reg *ptr, int64_t lo);
+
+int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+/* Exit: returns 1 when the path ended, 0 when it continues at *next. */
+int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+
+uint32_t env_new_id(struct env *env);
+/* Queues a copy of st to continue at insn; the copy shares st's checkpoint. */
+int push_branch(struct env *env, struct vstate *st, uint32_t insn);
+/* Every register or spill with this id gets the scalar value v. */
+void propagate_scalar_id(struct vstate *st, uint32_t id, const struct scalar *v);
+
+#endif

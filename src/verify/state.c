@@ -1,0 +1,356 @@
+/* Allocation and copying of verifier states, the stack model, and the
+ * comparison that makes pruning sound: states_equal() decides whether an
+ * already-verified state covers a new one, comparing everything a later
+ * instruction could read — register types and values, ids through a
+ * consistent renaming, packet ranges, stack byte kinds and spills, held
+ * references and locks. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "verify/state.h"
+
+void reg_mark_not_init(struct reg *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = NOT_INIT;
+	r->v = scalar_unknown();
+}
+
+void reg_mark_scalar(struct reg *r, struct scalar v)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = SCALAR;
+	r->v = v;
+}
+
+void reg_mark_unknown(struct reg *r)
+{
+	reg_mark_scalar(r, scalar_unknown());
+}
+
+bool reg_is_pointer(const struct reg *r)
+{
+	return r->type != NOT_INIT && r->type != SCALAR;
+}
+
+bool reg_is_pkt(const struct reg *r)
+{
+	return r->type == PTR_TO_PACKET || r->type == PTR_TO_PACKET_META ||
+	       r->type == PTR_TO_PACKET_END;
+}
+
+bool reg_maybe_null(const struct reg *r)
+{
+	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
+	       r->type == CONST_PTR_TO_MAP_OR_NULL;
+}
+
+bool reg_is_const(const struct reg *r, uint64_t *val)
+{
+	if (r->type != SCALAR || !scalar_is_const(&r->v))
+		return false;
+	if (val)
+		*val = r->v.var.value;
+	return true;
+}
+
+struct frame *frame_new(uint32_t callsite, uint32_t subprog)
+{
+	struct frame *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	for (int i = 0; i < BPF_MAX_REG; i++)
+		reg_mark_not_init(&f->regs[i]);
+	f->callsite = callsite;
+	f->subprog = subprog;
+	return f;
+}
+
+void frame_free(struct frame *f)
+{
+	if (!f)
+		return;
+	free(f->slots);
+	free(f);
+}
+
+int frame_grow(struct frame *f, int32_t off)
+{
+	uint32_t need = (uint32_t)((-(int64_t)off + SLOT_SIZE - 1) / SLOT_SIZE);
+	struct slot *n;
+
+	if (need <= f->nslots)
+		return 0;
+	n = realloc(f->slots, need * sizeof(*n));
+	if (!n)
+		return -1;
+	memset(n + f->nslots, 0, (need - f->nslots) * sizeof(*n));
+	f->slots = n;
+	f->nslots = need;
+	return 0;
+}
+
+static struct frame *frame_copy(const struct frame *f)
+{
+	struct frame *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *f;
+	c->slots = NULL;
+	if (f->nslots) {
+		c->slots = malloc(f->nslots * sizeof(*c->slots));
+		if (!c->slots) {
+			free(c);
+			return NULL;
+		}
+		memcpy(c->slots, f->slots, f->nslots * sizeof(*c->slots));
+	}
+	return c;
+}
+
+struct vstate *state_new(void)
+{
+	return calloc(1, sizeof(struct vstate));
+}
+
+struct vstate *state_copy(const struct vstate *s)
+{
+	struct vstate *c = malloc(sizeof(*c));
+
+	if (!c)
+		return NULL;
+	*c = *s;
+	c->refs = NULL;
+	c->nframes = 0;
+	c->branches = 0;
+	for (uint32_t i = 0; i < s->nframes; i++) {
+		c->frames[i] = frame_copy(s->frames[i]);
+		if (!c->frames[i]) {
+			state_free(c);
+			return NULL;
+		}
+		c->nframes++;
+	}
+	if (s->nrefs) {
+		c->refs = malloc(s->nrefs * sizeof(*c->refs));
+		if (!c->refs) {
+			state_free(c);
+			return NULL;
+		}
+		memcpy(c->refs, s->refs, s->nrefs * sizeof(*c->refs));
+	}
+	c->refs_cap = s->nrefs;
+	return c;
+}
+
+void state_free(struct vstate *s)
+{
+	if (!s)
+		return;
+	for (uint32_t i = 0; i < s->nframes; i++)
+		frame_free(s->frames[i]);
+	free(s->refs);
+	free(s);
+}
+
+uint64_t state_bytes(const struct vstate *s)
+{
+	uint64_t n = sizeof(*s) + s->refs_cap * sizeof(uint32_t);
+
+	for (uint32_t i = 0; i < s->nframes; i++)
+		n += sizeof(struct frame) + s->frames[i]->nslots * sizeof(struct slot);
+	return n;
+}
+
+struct slot *stack_slot(struct frame *f, int32_t off)
+{
+	uint32_t i = (uint32_t)((-(int64_t)off - 1) / SLOT_SIZE);
+
+	return i < f->nslots ? &f->slots[i] : NULL;
+}
+
+uint8_t *stack_byte(struct frame *f, int32_t off)
+{
+	struct slot *sl = stack_slot(f, off);
+
+	if (!sl)
+		return NULL;
+	return &sl->kind[(uint32_t)(off + BPFVM_STACK_SIZE) % SLOT_SIZE];
+}
+
+void slot_scrub(struct slot *sl)
+{
+	bool known = sl->spill.type == SCALAR && scalar_is_const(&sl->spill.v);
+	uint64_t v = sl->spill.v.var.value;
+
+	for (int i = 0; i < SLOT_SIZE; i++) {
+		if (sl->kind[i] != STACK_SPILL)
+			continue;
+		if (known && ((v >> (8 * (i - sl->spill_off))) & 0xff) == 0)
+			sl->kind[i] = STACK_ZERO;
+		else
+			sl->kind[i] = STACK_MISC;
+	}
+	sl->spill_size = 0;
+	sl->spill_off = 0;
+	reg_mark_not_init(&sl->spill);
+}
+
+void state_for_each_reg(struct vstate *s, void (*fn)(struct reg *r, void *arg), void *arg)
+{
+	for (uint32_t i = 0; i < s->nframes; i++) {
+		struct frame *f = s->frames[i];
+
+		for (int r = 0; r < BPF_MAX_REG; r++)
+			fn(&f->regs[r], arg);
+		for (uint32_t k = 0; k < f->nslots; k++)
+			if (f->slots[k].spill_size)
+				fn(&f->slots[k].spill, arg);
+	}
+}
+
+/* ---- pruning ---- */
+
+#define IDMAP_MAX 1024
+
+struct idmap {
+	uint32_t old[IDMAP_MAX], cur[IDMAP_MAX];
+	uint32_t n;
+	uint32_t fresh; /* temporary ids for unlinked scalars of cur */
+};
+
+/* Old and cur ids must correspond one to one. */
+static bool check_ids(struct idmap *m, uint32_t old, uint32_t cur)
+{
+	for (uint32_t i = 0; i < m->n; i++) {
+		if (m->old[i] == old)
+			return m->cur[i] == cur;
+		if (m->cur[i] == cur)
+			return false;
+	}
+	if (m->n == IDMAP_MAX)
+		return false;
+	m->old[m->n] = old;
+	m->cur[m->n] = cur;
+	m->n++;
+	return true;
+}
+
+static bool regsafe(const struct reg *o, const struct reg *c, struct idmap *m, bool exact)
+{
+	if (o->type == NOT_INIT)
+		return !exact || c->type == NOT_INIT;
+	if (o->type != c->type)
+		return false;
+	if (o->type == SCALAR) {
+		if (exact ? !scalar_equal(&o->v, &c->v) : !scalar_in(&o->v, &c->v))
+			return false;
+		if (!o->id)
+			return !exact || !c->id;
+		return check_ids(m, o->id, c->id ? c->id : 0x80000000u + m->fresh++);
+	}
+	if (o->off != c->off || o->map != c->map || o->frameno != c->frameno)
+		return false;
+	if (exact ? !scalar_equal(&o->v, &c->v) : !scalar_in(&o->v, &c->v))
+		return false;
+	switch (o->type) {
+	case PTR_TO_PACKET:
+	case PTR_TO_PACKET_META:
+		if (exact ? o->range != c->range : o->range > c->range)
+			return false;
+		break;
+	case PTR_TO_MEM:
+	case PTR_TO_MEM_OR_NULL:
+		if (o->range != c->range)
+			return false;
+		break;
+	default:
+		break;
+	}
+	if (!check_ids(m, o->id, c->id))
+		return false;
+	if ((o->ref_id || c->ref_id) && !check_ids(m, o->ref_id, c->ref_id))
+		return false;
+	return true;
+}
+
+static bool byte_safe(uint8_t ok, const struct slot *os, uint8_t ck, const struct slot *cs,
+		      bool exact)
+{
+	if (exact)
+		return ok == ck;
+	switch (ok) {
+	case STACK_INVALID:
+		return true;
+	case STACK_MISC:
+		return ck == STACK_MISC || ck == STACK_ZERO ||
+		       (ck == STACK_SPILL && cs->spill.type == SCALAR);
+	case STACK_ZERO:
+		return ck == STACK_ZERO;
+	default:
+		(void)os;
+		return ck == STACK_SPILL;
+	}
+}
+
+static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact)
+{
+	static const struct slot empty;
+
+	if (o->callsite != c->callsite || o->subprog != c->subprog || o->callback != c->callback ||
+	    o->cb_ret_min != c->cb_ret_min || o->cb_ret_max != c->cb_ret_max ||
+	    o->cb_refs != c->cb_refs)
+		return false;
+	for (int r = 0; r < BPF_MAX_REG; r++)
+		if (!regsafe(&o->regs[r], &c->regs[r], m, exact))
+			return false;
+	for (uint32_t k = 0; k < o->nslots || (exact && k < c->nslots); k++) {
+		const struct slot *os = k < o->nslots ? &o->slots[k] : &empty;
+		const struct slot *cs = k < c->nslots ? &c->slots[k] : &empty;
+
+		for (int b = 0; b < SLOT_SIZE; b++)
+			if (!byte_safe(os->kind[b], os, cs->kind[b], cs, exact))
+				return false;
+		if (os->spill_size) {
+			if (cs->spill_size != os->spill_size || cs->spill_off != os->spill_off)
+				return false;
+			if (!regsafe(&os->spill, &cs->spill, m, exact))
+				return false;
+		} else if (exact && cs->spill_size) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact)
+{
+	static _Thread_local struct idmap m;
+
+	if (old->nframes != cur->nframes || old->nrefs != cur->nrefs ||
+	    old->lock_map != cur->lock_map)
+		return false;
+	m.n = 0;
+	m.fresh = 0;
+	if (old->lock_map && !check_ids(&m, old->lock_id, cur->lock_id))
+		return false;
+	for (uint32_t i = 0; i < old->nframes; i++)
+		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact))
+			return false;
+	/* every reference old holds maps to one cur holds */
+	for (uint32_t i = 0; i < old->nrefs; i++) {
+		bool found = false;
+
+		for (uint32_t j = 0; j < m.n; j++)
+			if (m.old[j] == old->refs[i]) {
+				for (uint32_t k = 0; k < cur->nrefs; k++)
+					found |= cur->refs[k] == m.cur[j];
+				break;
+			}
+		if (!found)
+			return false;
+	}
+	return true;
+}
