@@ -68,16 +68,22 @@ struct bpfvm_program *bpfvm_object_find_program(const struct bpfvm_object *obj, 
 
 const char *bpfvm_program_name(const struct bpfvm_program *prog);
 const char *bpfvm_program_section(const struct bpfvm_program *prog);
-/* The program type (enum bpf_prog_type) derived from the section name exactly as
- * libbpf 1.x does; BPF_PROG_TYPE_UNSPEC (0) when libbpf knows no such section.
- * For old objects (sections like "socket1", "kprobe/x" with legacy maps) the
- * prefix rules of libbpf 0.x apply when the strict ones find nothing, and
- * bpfvm_program_type_is_legacy() tells so. */
+/* The program type (enum bpf_prog_type) and expected attach type derived from
+ * the section name exactly as libbpf 1.x does; BPF_PROG_TYPE_UNSPEC (0) when
+ * libbpf 1.x knows no such section (old names: "socket1", "xdp_prog", "2/7"). */
 uint32_t bpfvm_program_type(const struct bpfvm_program *prog);
 uint32_t bpfvm_program_expected_attach_type(const struct bpfvm_program *prog);
-bool bpfvm_program_type_is_legacy(const struct bpfvm_program *prog);
-/* Overrides the type (e.g. `--type`); attach type becomes the one libbpf
- * pairs with the type's plain section name, or 0. */
+/* For sections libbpf 1.x does not know: the type libbpf 0.x's prefix rules
+ * gave them ("socket1" -> socket_filter, "xdp_prog" -> xdp), else 0. A loader
+ * may adopt it with bpfvm_program_set_type() when the user gives no type. */
+uint32_t bpfvm_program_legacy_type(const struct bpfvm_program *prog);
+/* True when the program was found by bpfvm's rules for old objects, which
+ * libbpf 1.x does not list: code sections without FUNC symbols (their global
+ * symbols, or the whole section, are the programs) and objects with code only
+ * in .text (their global functions are the programs). */
+bool bpfvm_program_from_legacy_symbol(const struct bpfvm_program *prog);
+/* Overrides the type (e.g. `--type`); the expected attach type becomes that of
+ * libbpf's first SEC() entry for the type (BPF_XDP for xdp), or 0. */
 void bpfvm_program_set_type(struct bpfvm_program *prog, uint32_t prog_type);
 /* True for SEC("...s") sleepable programs (fentry.s, lsm.s, syscall, ...). */
 bool bpfvm_program_sleepable(const struct bpfvm_program *prog);

@@ -102,10 +102,13 @@ static void show_json(const struct bpfvm_object *obj)
 		printf(", \"section\": ");
 		json_str(bpfvm_program_section(p));
 		printf(", \"type\": \"%s\", \"attach_type\": \"%s\", \"insns\": %u, "
-		       "\"insns_linked\": %u, \"legacy_section\": %s",
+		       "\"insns_linked\": %u, \"legacy_symbol\": %s",
 		       prog_type_str(bpfvm_program_type(p)), at ? at : "unknown",
 		       bpfvm_program_func_insn_cnt(p), bpfvm_program_insn_cnt(p),
-		       bpfvm_program_type_is_legacy(p) ? "true" : "false");
+		       bpfvm_program_from_legacy_symbol(p) ? "true" : "false");
+		if (bpfvm_program_legacy_type(p))
+			printf(", \"legacy_type\": \"%s\"",
+			       prog_type_str(bpfvm_program_legacy_type(p)));
 		if (bpfvm_program_error(p)) {
 			printf(", \"error\": ");
 			json_str(bpfvm_program_error(p));
@@ -131,9 +134,11 @@ static void show_text(const struct bpfvm_object *obj)
 	for (uint32_t i = 0; i < n; i++) {
 		const struct bpfvm_program *p = bpfvm_object_program(obj, i);
 
-		printf("%-32s %-24s %-18s %8u%s\n", bpfvm_program_name(p), bpfvm_program_section(p),
-		       prog_type_str(bpfvm_program_type(p)), bpfvm_program_insn_cnt(p),
-		       bpfvm_program_type_is_legacy(p) ? "  (legacy section name)" : "");
+		printf("%-32s %-24s %-18s %8u", bpfvm_program_name(p), bpfvm_program_section(p),
+		       prog_type_str(bpfvm_program_type(p)), bpfvm_program_insn_cnt(p));
+		if (bpfvm_program_legacy_type(p))
+			printf("  (libbpf 0.x: %s)", prog_type_str(bpfvm_program_legacy_type(p)));
+		putchar('\n');
 		if (bpfvm_program_error(p))
 			printf("    cannot be loaded: %s\n", bpfvm_program_error(p));
 	}

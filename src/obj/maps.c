@@ -381,12 +381,22 @@ static int data_map(struct bpfvm_object *obj, uint32_t sec, bool rodata)
 	m->def.key_size = 4;
 	m->def.value_size = (uint32_t)s->size;
 	m->def.max_entries = 1;
-	m->def.map_flags = (rodata ? BPF_F_RDONLY_PROG : 0) | BPF_F_MMAPABLE;
+	m->def.map_flags = rodata ? BPF_F_RDONLY_PROG : 0;
 	m->def.section = s->name;
 	m->def.initial_value = m->value;
 	m->def.frozen = rodata;
 	ds = obj->btf ? bpfvm_btf_find(obj->btf, BPFVM_BTF_KIND_DATASEC, s->name) : -1;
 	if (ds > 0) {
+		const struct btf_type *t = &obj->btf->types[ds];
+
+		/* libbpf makes the map mmap-able when a non-static variable
+		 * lives in it (the skeleton exposes those). */
+		for (uint32_t i = 0; i < t->vlen; i++) {
+			const struct btf_type *v = &obj->btf->types[rd32(t->extra + 12ull * i)];
+
+			if (v->kind == BPFVM_BTF_KIND_VAR && rd32(v->extra) != 0)
+				m->def.map_flags |= BPF_F_MMAPABLE;
+		}
 		m->def.btf_value_type_id = (uint32_t)ds;
 		m->def.spin_lock_off = btf_find_struct_off(obj->btf, (uint32_t)ds, "bpf_spin_lock");
 	}

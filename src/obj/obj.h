@@ -18,6 +18,7 @@ struct obj_func {
 	uint32_t cnt;
 	const char *name;
 	bool global;
+	bool legacy;        /* not a FUNC symbol, or a .text-only program */
 	int32_t prog;       /* index in the program list, -1 for subprograms */
 };
 
@@ -41,7 +42,8 @@ struct bpfvm_program {
 	const char *section;
 	uint32_t func;          /* index in obj->funcs */
 	uint32_t prog_type, attach_type;
-	bool legacy, sleepable;
+	uint32_t legacy_type;   /* libbpf 0.x's guess when prog_type is 0 */
+	bool legacy_symbol, sleepable;
 	const char *target;
 	char *error;            /* why it could not be linked, or NULL */
 	struct bpfvm_insn *insns;

@@ -86,13 +86,14 @@ static int collect_funcs(struct bpfvm_object *obj, uint32_t sec, uint32_t *cap)
 		f.off = (uint32_t)(sym->value / BPFVM_INSN_SIZE);
 		f.cnt = (uint32_t)(sym->size / BPFVM_INSN_SIZE);
 		f.global = sym->bind != ELF_STB_LOCAL;
+		f.legacy = !have_func;
 		err = add_func(obj, cap, &f);
 		if (err)
 			return err;
 	}
 	if (obj->func_cnt == first) {
 		struct obj_func f = { .sec = sec, .name = s->name, .cnt = insns, .global = true,
-				      .prog = -1 };
+				      .legacy = true, .prog = -1 };
 
 		return add_func(obj, cap, &f);
 	}
@@ -140,8 +141,9 @@ static int collect_programs(struct bpfvm_object *obj)
 		if (err)
 			return err;
 	}
-	/* .text holds subprograms, as for libbpf; an object that has code only
-	 * there (hand-built tests) has its global functions as programs. */
+	/* .text holds subprograms, as for libbpf, unless it is the object's only
+	 * function (then libbpf takes it as the program). bpfvm also takes the
+	 * global functions of objects with code only in .text as programs. */
 	only_text = true;
 	for (uint32_t i = 0; i < obj->func_cnt; i++)
 		if (obj->funcs[i].sec != obj->text_sec)
@@ -149,8 +151,14 @@ static int collect_programs(struct bpfvm_object *obj)
 	for (uint32_t i = 0; i < obj->func_cnt; i++) {
 		struct obj_func *f = &obj->funcs[i];
 
-		if (f->sec == obj->text_sec && !(only_text && f->global))
-			continue;
+		if (f->sec == obj->text_sec) {
+			if (obj->func_cnt == 1)
+				f->legacy = false;
+			else if (only_text && f->global)
+				f->legacy = true;
+			else
+				continue;
+		}
 		f->prog = (int32_t)n++;
 	}
 	obj->progs = calloc(n ? n : 1, sizeof(*obj->progs));
@@ -170,11 +178,15 @@ static int collect_programs(struct bpfvm_object *obj)
 		p->section = e->secs[f->sec].name;
 		p->func = i;
 		p->target = "";
+		p->legacy_symbol = f->legacy;
 		if (secdef_match(p->section, &m)) {
-			p->prog_type = m.prog_type;
-			p->attach_type = m.attach_type;
-			p->legacy = m.legacy;
-			p->sleepable = m.sleepable;
+			if (m.legacy) {
+				p->legacy_type = m.prog_type;
+			} else {
+				p->prog_type = m.prog_type;
+				p->attach_type = m.attach_type;
+				p->sleepable = m.sleepable;
+			}
 			p->target = m.target;
 		}
 	}
@@ -451,16 +463,21 @@ uint32_t bpfvm_program_expected_attach_type(const struct bpfvm_program *prog)
 	return prog->attach_type;
 }
 
-bool bpfvm_program_type_is_legacy(const struct bpfvm_program *prog)
+uint32_t bpfvm_program_legacy_type(const struct bpfvm_program *prog)
 {
-	return prog->legacy;
+	return prog->legacy_type;
+}
+
+bool bpfvm_program_from_legacy_symbol(const struct bpfvm_program *prog)
+{
+	return prog->legacy_symbol;
 }
 
 void bpfvm_program_set_type(struct bpfvm_program *prog, uint32_t prog_type)
 {
 	prog->prog_type = prog_type;
 	prog->attach_type = secdef_default_attach(prog_type);
-	prog->legacy = false;
+	prog->legacy_type = 0;
 }
 
 bool bpfvm_program_sleepable(const struct bpfvm_program *prog)
