@@ -56,7 +56,8 @@ static int for_each_call(struct bpfvm_map *map, void *key, void *value, void *ct
 
 	return bpfvm_exec_call(c->run, c->insn_idx, (uint64_t)(uintptr_t)map,
 			       (uint64_t)(uintptr_t)key, (uint64_t)(uintptr_t)value, c->cb_ctx,
-			       0) != 0;
+			       0) != 0 ||
+	       c->run->error;
 }
 
 /* callback(map, key, value, ctx) returns 0 to go on, 1 to stop. */
