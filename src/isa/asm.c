@@ -19,6 +19,9 @@
  *                                imm IDX, second imm OFF
  *   ld_func %rN, TARGET          lddw, src_reg BPF_PSEUDO_FUNC (4), imm the
  *                                pc-relative target as in `call local`
+ *   ld_pseudo %rN, SRC, IMM, IMM2
+ *                                lddw with any src_reg and both immediates,
+ *                                so that every lddw has a spelling
  *   numeric targets of ja32 and `call local` (and ld_func) may be any signed
  *   32-bit decimal; upstream limits them to 16 bits
  *   a jump to a label more than 16 bits away is an error (upstream truncates). */
@@ -38,7 +41,7 @@
 #define MAX_OPERANDS 8
 
 enum kind { K_ALU, K_END, K_JCC, K_JA, K_EXIT, K_CALL, K_LDDW, K_LDX, K_ST, K_STX, K_LOCK,
-	    K_MAP_FD, K_MAP_VALUE, K_FUNC };
+	    K_MAP_FD, K_MAP_VALUE, K_FUNC, K_PSEUDO };
 
 struct mnemonic {
 	const char *name;
@@ -88,6 +91,7 @@ static const struct mnemonic fixed_ops[] = {
 	{ "ld_map_fd", K_MAP_FD, 2, BPF_LD | BPF_IMM | BPF_DW },
 	{ "ld_map_value", K_MAP_VALUE, 3, BPF_LD | BPF_IMM | BPF_DW },
 	{ "ld_func", K_FUNC, 2, BPF_LD | BPF_IMM | BPF_DW },
+	{ "ld_pseudo", K_PSEUDO, 4, BPF_LD | BPF_IMM | BPF_DW },
 };
 
 /* Byte swaps: prefix -> opcode; the width follows as the immediate. */
@@ -546,7 +550,7 @@ static int encode(struct assembler *as, const struct op *op, char **ops, int n)
 {
 	uint8_t dst = 0, src = 0;
 	int16_t off = 0;
-	int32_t imm = 0, imm2 = 0;
+	int32_t imm = 0, imm2 = 0, src32;
 	uint64_t v64;
 	int err = 0;
 
@@ -615,6 +619,13 @@ static int encode(struct assembler *as, const struct op *op, char **ops, int n)
 		if ((err = parse_reg(as, ops[0], &dst)) || (err = parse_target(as, ops[1], true, &imm)))
 			return err;
 		return enc_lddw(as, dst, BPF_PSEUDO_FUNC, imm, 0);
+	case K_PSEUDO:
+		if ((err = parse_reg(as, ops[0], &dst)) || (err = parse_imm32(as, ops[1], &src32)) ||
+		    (err = parse_imm32(as, ops[2], &imm)) || (err = parse_imm32(as, ops[3], &imm2)))
+			return err;
+		if (src32 < 0 || src32 > 15)
+			return fail(as, "lddw source %d is not a 4-bit src_reg", src32);
+		return enc_lddw(as, dst, (uint8_t)src32, imm, imm2);
 	case K_LDX:
 		if ((err = parse_mem(as, ops[1], &src, &off)) || (err = parse_reg(as, ops[0], &dst)))
 			return err;

@@ -3,8 +3,8 @@
  * (asm -> bytes -> text -> asm gives the same bytes).
  *
  * Not every encoding has a spelling: non-zero reserved fields, unknown
- * opcodes, lddw with a pseudo source other than those asm.c extends the dialect
- * with, legacy packet loads. Each result is checked by assembling it again, so
+ * opcodes, legacy packet loads; every program bpfvm_isa_check() accepts has
+ * one (lddw with any source through asm.c's ld_* extensions). Each result is checked by assembling it again, so
  * that such instructions are refused rather than printed wrongly. */
 #include <errno.h>
 #include <inttypes.h>
@@ -112,22 +112,19 @@ static bool format(const struct bpfvm_insn *insn, const struct bpfvm_insn *next,
 	case BPF_LD:
 		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW) || !next)
 			return false;
-		switch (src) {
-		case 0:
+		if (src == 0)
 			snprintf(buf, len, "lddw %%r%u, 0x%" PRIx64, dst,
 				 (uint64_t)(uint32_t)insn->imm | (uint64_t)(uint32_t)next->imm << 32);
-			return true;
-		case BPF_PSEUDO_FUNC:
+		else if (src == BPF_PSEUDO_FUNC && !next->imm)
 			snprintf(buf, len, "ld_func %%r%u, %+d", dst, insn->imm);
-			return true;
-		case BPF_PSEUDO_MAP_IDX:
+		else if (src == BPF_PSEUDO_MAP_IDX && !next->imm)
 			snprintf(buf, len, "ld_map_fd %%r%u, %d", dst, insn->imm);
-			return true;
-		case BPF_PSEUDO_MAP_IDX_VALUE:
+		else if (src == BPF_PSEUDO_MAP_IDX_VALUE)
 			snprintf(buf, len, "ld_map_value %%r%u, %d, %d", dst, insn->imm, next->imm);
-			return true;
-		}
-		return false;
+		else
+			snprintf(buf, len, "ld_pseudo %%r%u, %u, %d, %d", dst, src, insn->imm,
+				 next->imm);
+		return true;
 	case BPF_LDX:
 		mem(m, sizeof(m), src, insn->off);
 		snprintf(buf, len, "ldx%s%s %%r%u, %s", BPF_MODE(insn->code) == BPF_MEMSX ? "s" : "",

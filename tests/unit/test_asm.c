@@ -147,6 +147,8 @@ static const struct row constructs[] = {
 	{ "ld_map_value %r2, 1, 16", "18 62 00 00 01 00 00 00 00 00 00 00 10 00 00 00" },
 	{ "ld_map_value %r2, 0x7fffffff, -8", "18 62 00 00 ff ff ff 7f 00 00 00 00 f8 ff ff ff" },
 	{ "ld_func %r3, +5", "18 43 00 00 05 00 00 00 00 00 00 00 00 00 00 00" },
+	{ "ld_pseudo %r1, 1, 7, 0", "18 11 00 00 07 00 00 00 00 00 00 00 00 00 00 00" },
+	{ "ld_pseudo %r9, 15, -1, 0x80000000", "18 f9 00 00 ff ff ff ff 00 00 00 00 00 00 00 80" },
 	{ "ja32 +100000", "06 00 00 00 a0 86 01 00" },
 	{ "call local -70000", "85 10 00 00 90 ee fe ff" },
 };
@@ -190,6 +192,8 @@ static const struct row errors[] = {
 	{ "movsx3232 %r1, %r2\n", "line 1: Invalid mnemonic: movsx3232" },
 	{ "add64 %r1, 1\n", "line 1: Invalid mnemonic: add64" },
 	{ "neg64 %r1\n", "line 1: Invalid mnemonic: neg64" },
+	{ "ld_pseudo %r1, 16, 0, 0\n", "line 1: lddw source 16 is not a 4-bit src_reg" },
+	{ "ld_pseudo %r1, 1, 0\n", "line 1: Invalid number of operands for mnemonic: ld_pseudo" },
 	{ "ld_map_fd %r1\n", "line 1: Invalid number of operands for mnemonic: ld_map_fd" },
 	{ "ld_func %r1, nowhere\nexit\n", "line 1: Invalid label: nowhere" },
 	{ "mov %r0, 1, 2, 3, 4, 5, 6, 7, 8, 9\n", "line 1: Invalid number of operands for mnemonic: mov" },

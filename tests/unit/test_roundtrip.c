@@ -2,7 +2,9 @@
  * survives bytes -> bpfvm_asm_format_insn text -> bpfvm_asm -> the same bytes,
  * and its asm section assembles (the bytes are checked against the Python
  * reference assembler by the conformance runs; here against themselves). Also
- * checks that every instruction disassembles in LLVM syntax without error. */
+ * checks that every instruction disassembles in LLVM syntax without error, and,
+ * over a grid of every opcode with interesting field values, that whatever the
+ * structural checker accepts has both an LLVM text and an assembler spelling. */
 #include <errno.h>
 
 #include "bpfvm/bpfvm.h"
@@ -50,6 +52,47 @@ static void round_trip(const char *name, const struct bpfvm_insn *insns, uint32_
 	free(text);
 }
 
+/* Checker-accepted implies printable, over every opcode and a grid of fields. */
+static void check_grid(void)
+{
+	static const uint8_t regs[] = { 0, 1, 10 };
+	static const uint8_t srcs[] = { 0, 1, 2, 3, 4, 5, 6, 10 };
+	static const int16_t offs[] = { 0, 1, 8, 16, 32, -1 };
+	static const int32_t imms[] = { 0, 1, 16, 32, 64, 0x41, 0xa1, 0xe1, 0xf1, -1 };
+	size_t accepted = 0, bad = 0;
+	char text[128];
+
+	const size_t nr = sizeof(regs), ns = sizeof(srcs), no = sizeof(offs) / sizeof(offs[0]),
+		     ni = sizeof(imms) / sizeof(imms[0]);
+
+	for (size_t n = 0; n < 256 * nr * ns * no * ni; n++) {
+		size_t k = n, m = k % ni, o = (k /= ni) % no, s = (k /= no) % ns, d = (k /= ns) % nr;
+		unsigned code = (unsigned)(k / nr);
+		struct bpfvm_insn p[3] = {
+			{ .code = (uint8_t)code, .dst_reg = regs[d], .src_reg = srcs[s],
+			  .off = offs[o], .imm = imms[m] },
+			{ .code = 0x95 }, { .code = 0x95 },
+		};
+
+		if (code == 0x18)
+			p[1] = (struct bpfvm_insn){ .imm = imms[m] };
+		if (bpfvm_isa_check(p, 3))
+			continue;
+		accepted++;
+		int slots = bpfvm_disasm_insn(p, 3, 0, text, sizeof(text));
+		bool ok = slots > 0 && strcmp(text, "<unknown>");
+
+		if (ok)
+			ok = bpfvm_asm_format_insn(p, 3, 0, text, sizeof(text)) == slots;
+		if (!ok && bad++ < 10)
+			fprintf(stderr, "accepted but not printable: %02x %u %u %d %d: %s\n", code,
+				regs[d], srcs[s], offs[o], imms[m], text);
+	}
+	printf("%zu accepted encodings of the grid, %zu not printable\n", accepted, bad);
+	CHECK(accepted > 1000);
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
 	const char *shared = test_shared_dir();
@@ -57,12 +100,17 @@ int main(void)
 	size_t n, programs = 0, raws = 0;
 	char **names;
 
-	if (!shared)
-		return test_skip("../shared (BPFVM_SHARED) is absent: no conformance suite");
+	check_grid();
+	if (!shared) {
+		printf("SKIP: ../shared (BPFVM_SHARED) is absent: no conformance suite\n");
+		return test_exit();
+	}
 	snprintf(dir, sizeof(dir), "%s/conformance/tests", shared);
 	names = data_list(dir, &n);
-	if (!names || n == 0)
-		return test_skip("no conformance tests in ../shared/conformance/tests");
+	if (!names || n == 0) {
+		printf("SKIP: no conformance tests in ../shared/conformance/tests\n");
+		return test_exit();
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct data_test t;
 
