@@ -118,6 +118,18 @@ static int stack_store_ptr_ok(struct env *env, struct vstate *st, uint32_t insn,
 	return 0;
 }
 
+static bool byte_is_zero(struct frame *f, int32_t off)
+{
+	struct slot *sl = stack_slot(f, off);
+	uint32_t i = (uint32_t)(off + BPFVM_STACK_SIZE) % SLOT_SIZE;
+
+	if (sl->kind[i] == STACK_ZERO)
+		return true;
+	return sl->kind[i] == STACK_SPILL && sl->spill.type == SCALAR &&
+	       scalar_is_const(&sl->spill.v) &&
+	       ((sl->spill.v.var.value >> (8 * (i - sl->spill_off))) & 0xff) == 0;
+}
+
 static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int regno,
 			const struct reg *ptr, int16_t insn_off, uint32_t size, bool write,
 			const struct reg *val, struct reg *dst, bool sext)
@@ -207,7 +219,7 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 	bool zero = true;
 
 	for (int64_t o = lo; o < hi; o++)
-		zero &= *stack_byte(f, (int32_t)o) == STACK_ZERO;
+		zero &= byte_is_zero(f, (int32_t)o);
 	reg_mark_scalar(dst, zero ? scalar_const(0) : scalar_load(size, sext));
 	return 0;
 }

@@ -304,6 +304,11 @@ static int check_alu(struct env *env, struct vstate *st, uint32_t insn)
 				    reg_type_name(dst->type));
 		return ptr_alu(env, insn, dst, src, in);
 	}
+	/* x - x and x ^ x are 0 whatever x is */
+	if (src == dst && (op == BPF_SUB || op == BPF_XOR)) {
+		reg_mark_scalar(dst, scalar_const(0));
+		return 0;
+	}
 	reg_mark_scalar(dst, scalar_alu(in->code, in->off, in->imm, &dst->v, &src->v));
 	return 0;
 }
