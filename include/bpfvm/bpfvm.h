@@ -5,10 +5,12 @@
 #include "bpfvm/error.h"
 #include "bpfvm/exec.h"
 #include "bpfvm/helpers.h"
+#include "bpfvm/instance.h"
 #include "bpfvm/insn.h"
 #include "bpfvm/isa.h"
 #include "bpfvm/map.h"
 #include "bpfvm/object.h"
+#include "bpfvm/prog.h"
 #include "bpfvm/verify.h"
 
 #endif

@@ -43,6 +43,16 @@ BPFVM_HELPER(get_current_uid_gid);
 BPFVM_HELPER(get_current_comm);
 /* printk.c */
 BPFVM_HELPER(trace_printk);
+/* packet.c */
+BPFVM_HELPER(xdp_adjust_head);
+BPFVM_HELPER(xdp_adjust_meta);
+BPFVM_HELPER(xdp_adjust_tail);
+BPFVM_HELPER(skb_load_bytes);
+BPFVM_HELPER(skb_store_bytes);
+BPFVM_HELPER(l3_csum_replace);
+BPFVM_HELPER(l4_csum_replace);
+BPFVM_HELPER(redirect);
+BPFVM_HELPER(redirect_map);
 /* csum.c */
 BPFVM_HELPER(csum_diff);
 

@@ -1,0 +1,251 @@
+/* BPF_PROG_TEST_RUN: runs a program on a given packet and/or context, as
+ * Linux's bpf_prog_test_run_xdp/_skb do, so that results compare one to one
+ * with the kernel's: XDP frames get 256 bytes of headroom (of which Linux
+ * reserves 40) and 320 of tailroom, an skb starts at its Ethernet header with
+ * protocol and pkt_type set as eth_type_trans() would on the loopback device.
+ * The timed loop does nothing but call the program, on the same context each
+ * time, as the kernel's does. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "exec/prog_internal.h"
+#include "hooks/hook.h"
+#include "progtype/ctx.h"
+#include "util/error.h"
+
+#define XDP_HEADROOM 256
+#define XDP_TAILROOM 320
+/* Linux's test-run frame is a page; larger packets need multi-buffer XDP. */
+#define XDP_MIN_FRAME (4096 - XDP_HEADROOM - XDP_TAILROOM)
+#define SKB_HEADROOM 66 /* NET_SKB_PAD + NET_IP_ALIGN */
+
+#define PACKET_HOST 0
+#define PACKET_BROADCAST 1
+#define PACKET_MULTICAST 2
+#define PACKET_OTHERHOST 3
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static int copy_out(void *dst, uint32_t *cap, const void *src, uint32_t len, const char *what)
+{
+	uint32_t room = *cap;
+
+	*cap = len;
+	if (!dst)
+		return 0;
+	if (room < len) {
+		memcpy(dst, src, room);
+		return bpfvm_errorf(-ENOSPC, "%s of %u bytes does not fit in %u", what, len, room);
+	}
+	memcpy(dst, src, len);
+	return 0;
+}
+
+static uint32_t run_repeat(struct bpfvm_prog *prog, void *ctx, struct bpfvm_run *run,
+			   uint32_t repeat, struct bpfvm_test_run_opts *o)
+{
+	uint64_t start = now_ns();
+	uint32_t ret = 0;
+
+	for (uint32_t i = 0; i < repeat; i++) {
+		run->tail_calls = 0;
+		ret = (uint32_t)bpfvm_exec_run(prog->exec, ctx, run);
+	}
+	o->ns_per_run = (double)(now_ns() - start) / repeat;
+	o->duration_ns = (uint64_t)o->ns_per_run;
+	return ret;
+}
+
+static int check_ctx_in(const struct bpfvm_test_run_opts *o, uint32_t size, const char *type)
+{
+	if (o->ctx_in && o->ctx_size_in != size)
+		return bpfvm_errorf(-EINVAL, "context of %u bytes, but %s takes %u",
+				    o->ctx_size_in, type, size);
+	return 0;
+}
+
+static int test_run_xdp(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			struct bpfvm_run *run)
+{
+	uint32_t area = o->data_size_in > XDP_MIN_FRAME ? o->data_size_in : XDP_MIN_FRAME;
+	struct bpfvm_xdp_ctx x = { 0 };
+	uint8_t *buf;
+	int err;
+
+	if ((err = check_ctx_in(o, sizeof(x.md), "xdp")))
+		return err;
+	if (o->ctx_in) {
+		memcpy(&x.md, o->ctx_in, sizeof(x.md));
+		if (x.md.data || x.md.data_end || x.md.data_meta || x.md.egress_ifindex)
+			return bpfvm_errorf(-EINVAL, "xdp_md: data, data_end, data_meta and "
+					    "egress_ifindex must be 0 in the input context");
+	}
+	buf = calloc(1, XDP_HEADROOM + area + XDP_TAILROOM);
+	if (!buf)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	memcpy(buf + XDP_HEADROOM, o->data_in, o->data_size_in);
+	x.pkt.buf = buf;
+	x.pkt.buf_end = buf + XDP_HEADROOM + area;
+	x.data = x.data_meta = (uint64_t)(uintptr_t)(buf + XDP_HEADROOM);
+	x.data_end = x.data + o->data_size_in;
+	o->retval = run_repeat(prog, &x, run, o->repeat ? o->repeat : 1, o);
+	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)x.data,
+		       (uint32_t)(x.data_end - x.data), "packet");
+	if (!err && o->ctx_out)
+		err = copy_out(o->ctx_out, &o->ctx_size_out, &x.md, sizeof(x.md), "context");
+	free(buf);
+	return err;
+}
+
+static uint32_t eth_pkt_type(const uint8_t *pkt, uint32_t len)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	static const uint8_t zero[6];
+
+	if (len < 6)
+		return PACKET_HOST;
+	if (pkt[0] & 1)
+		return memcmp(pkt, bcast, 6) ? PACKET_MULTICAST : PACKET_BROADCAST;
+	/* The loopback device's address is all zeroes. */
+	return memcmp(pkt, zero, 6) ? PACKET_OTHERHOST : PACKET_HOST;
+}
+
+/* The fields of __sk_buff a test-run context may set, as Linux's
+ * convert___skb_to_skb accepts; every other byte must be zero. */
+static int skb_ctx_in(struct bpfvm_uapi_sk_buff *skb, const struct bpfvm_uapi_sk_buff *in)
+{
+	struct bpfvm_uapi_sk_buff rest = *in;
+
+	memset(&rest.mark, 0, sizeof(rest.mark));
+	memset(&rest.priority, 0, sizeof(rest.priority));
+	memset(&rest.ifindex, 0, sizeof(rest.ifindex));
+	memset(rest.cb, 0, sizeof(rest.cb));
+	memset(&rest.tstamp, 0, sizeof(rest.tstamp));
+	memset(&rest.wire_len, 0, sizeof(rest.wire_len));
+	memset(&rest.gso_segs, 0, sizeof(rest.gso_segs));
+	memset(&rest.gso_size, 0, sizeof(rest.gso_size));
+	memset(&rest.hwtstamp, 0, sizeof(rest.hwtstamp));
+	for (size_t i = 0; i < sizeof(rest); i++)
+		if (((const uint8_t *)&rest)[i])
+			return bpfvm_errorf(-EINVAL, "__sk_buff: byte %zu of the input context "
+					    "is not a field test-run may set", i);
+	skb->mark = in->mark;
+	skb->priority = in->priority;
+	if (in->ifindex)
+		skb->ifindex = in->ifindex;
+	memcpy(skb->cb, in->cb, sizeof(skb->cb));
+	skb->tstamp = in->tstamp;
+	skb->wire_len = in->wire_len;
+	skb->gso_segs = in->gso_segs;
+	skb->gso_size = in->gso_size;
+	skb->hwtstamp = in->hwtstamp;
+	return 0;
+}
+
+static int test_run_skb(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			struct bpfvm_run *run)
+{
+	struct bpfvm_skb_ctx s = { 0 };
+	uint8_t *buf;
+	int err;
+
+	if ((err = check_ctx_in(o, sizeof(s.skb), prog->type->name)))
+		return err;
+	if (o->data_size_in < 14)
+		return bpfvm_errorf(-EINVAL, "packet of %u bytes is shorter than an Ethernet "
+				    "header", o->data_size_in);
+	s.skb.ifindex = 1; /* the loopback device, where Linux's test-run puts the skb */
+	if (o->ctx_in && (err = skb_ctx_in(&s.skb, o->ctx_in)))
+		return err;
+	buf = calloc(1, SKB_HEADROOM + o->data_size_in);
+	if (!buf)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	memcpy(buf + SKB_HEADROOM, o->data_in, o->data_size_in);
+	s.pkt.buf = buf;
+	s.pkt.buf_end = buf + SKB_HEADROOM + o->data_size_in;
+	s.data = s.data_meta = (uint64_t)(uintptr_t)(buf + SKB_HEADROOM);
+	s.data_end = s.data + o->data_size_in;
+	s.skb.len = o->data_size_in;
+	if (!s.skb.wire_len)
+		s.skb.wire_len = o->data_size_in;
+	if (!s.skb.gso_segs)
+		s.skb.gso_segs = 1;
+	s.skb.pkt_type = eth_pkt_type(o->data_in, o->data_size_in);
+	/* skb->protocol is the big-endian EtherType, read as it sits in memory. */
+	s.skb.protocol = (uint32_t)buf[SKB_HEADROOM + 12] | (uint32_t)buf[SKB_HEADROOM + 13] << 8;
+	o->retval = run_repeat(prog, &s, run, o->repeat ? o->repeat : 1, o);
+	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)s.data,
+		       (uint32_t)(s.data_end - s.data), "packet");
+	if (!err && o->ctx_out) {
+		s.skb.data = s.skb.data_end = s.skb.data_meta = 0;
+		err = copy_out(o->ctx_out, &o->ctx_size_out, &s.skb, sizeof(s.skb), "context");
+	}
+	free(buf);
+	return err;
+}
+
+static int test_run_sock_addr(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			      struct bpfvm_run *run)
+{
+	struct bpfvm_sock_addr_ctx c = { 0 };
+	int err;
+
+	if (!o->ctx_in)
+		return bpfvm_errorf(-EINVAL, "cgroup_sock_addr programs need a context "
+				    "(struct bpf_sock_addr, %zu bytes)", sizeof(c.sa));
+	if ((err = check_ctx_in(o, sizeof(c.sa), "cgroup_sock_addr")))
+		return err;
+	if (o->data_size_in)
+		return bpfvm_errorf(-EINVAL, "cgroup_sock_addr programs take no packet");
+	memcpy(&c.sa, o->ctx_in, sizeof(c.sa));
+	c.sa.sk = 0;
+	o->retval = run_repeat(prog, &c, run, o->repeat ? o->repeat : 1, o);
+	o->data_size_out = 0;
+	return o->ctx_out ? copy_out(o->ctx_out, &o->ctx_size_out, &c.sa, sizeof(c.sa), "context")
+			  : 0;
+}
+
+int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
+{
+	struct bpfvm_hook_state hook = { .prog_type = prog->type->id };
+	struct bpfvm_run run = { .hook = &hook };
+	int err;
+
+	if (o->data_size_in > BPFVM_TEST_RUN_MAX_PACKET)
+		return bpfvm_errorf(-E2BIG, "packet of %u bytes exceeds the limit of %u",
+				    o->data_size_in, BPFVM_TEST_RUN_MAX_PACKET);
+	if (o->data_size_in && !o->data_in)
+		return bpfvm_errorf(-EINVAL, "data_size_in is %u but data_in is NULL",
+				    o->data_size_in);
+	if (o->ctx_in && !o->ctx_size_in)
+		return bpfvm_errorf(-EINVAL, "ctx_in without ctx_size_in");
+	switch (prog->type->id) {
+	case BPFVM_PROG_XDP:
+		err = test_run_xdp(prog, o, &run);
+		break;
+	case BPFVM_PROG_SCHED_CLS:
+	case BPFVM_PROG_SCHED_ACT:
+	case BPFVM_PROG_SOCKET_FILTER:
+	case BPFVM_PROG_CGROUP_SKB:
+		err = test_run_skb(prog, o, &run);
+		break;
+	case BPFVM_PROG_CGROUP_SOCK_ADDR:
+		err = test_run_sock_addr(prog, o, &run);
+		break;
+	default:
+		return bpfvm_errorf(-EINVAL, "%s programs cannot be test-run", prog->type->name);
+	}
+	o->redirect = hook.redirect;
+	if (!err && run.error)
+		err = bpfvm_errorf(run.error, "the program was aborted (%s)",
+				   run.error == -E2BIG ? "call depth exceeded" : "bad helper call");
+	return err;
+}
