@@ -51,9 +51,11 @@ static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
 static atomic_uint wake_waiters;
 
+/* The caller committed with a seq_cst exchange; waiters announce themselves
+ * with a seq_cst increment before they look at the ring (seq_cst loads), so
+ * either the producer sees the waiter or the waiter sees the record. */
 static void wake_consumers(void)
 {
-	atomic_thread_fence(memory_order_seq_cst);
 	if (!atomic_load(&wake_waiters))
 		return;
 	pthread_mutex_lock(&wake_lock);
@@ -151,19 +153,21 @@ void *bpfvm_ringbuf_reserve(struct bpfvm_map *map, uint64_t size, uint64_t flags
 void bpfvm_ringbuf_submit(void *sample, uint64_t flags, bool discard)
 {
 	struct rb_hdr *hdr = (struct rb_hdr *)sample - 1;
-	char *data = (char *)hdr - (size_t)hdr->off8 * 8;
+	uint64_t rec_pos = (uint64_t)hdr->off8 * 8, cons;
+	char *data = (char *)hdr - rec_pos;
 	struct bpfvm_ringbuf *rb;
 	uint32_t len;
-	uint64_t cons;
 
+	/* Everything about the record is read before the commit: after it the
+	 * consumer may release the space to other producers. */
 	memcpy(&rb, data - sizeof(rb), sizeof(rb));
 	len = atomic_load_explicit(&hdr->len, memory_order_relaxed) & ~RB_BUSY_BIT;
 	if (discard)
 		len |= RB_DISCARD_BIT;
-	atomic_store_explicit(&hdr->len, len, memory_order_release);
+	atomic_exchange(&hdr->len, len);
 	cons = atomic_load_explicit(&rb->consumer_pos, memory_order_acquire) & rb->mask;
 	if ((flags & BPFVM_RB_FORCE_WAKEUP) ||
-	    (cons == (uint64_t)hdr->off8 * 8 && !(flags & BPFVM_RB_NO_WAKEUP)))
+	    (cons == rec_pos && !(flags & BPFVM_RB_NO_WAKEUP)))
 		wake_consumers();
 }
 
@@ -311,11 +315,10 @@ static bool has_data(struct bpfvm_ring_buffer *r)
 
 	for (i = 0; i < r->cnt; i++) {
 		struct bpfvm_ringbuf *rb = r->rings[i].rb;
-		uint64_t cons = atomic_load_explicit(&rb->consumer_pos, memory_order_acquire);
+		uint64_t cons = atomic_load(&rb->consumer_pos);
 		struct rb_hdr *hdr = (struct rb_hdr *)(rb->data + (cons & rb->mask));
 
-		if (cons < atomic_load_explicit(&rb->producer_pos, memory_order_acquire) &&
-		    !(atomic_load_explicit(&hdr->len, memory_order_acquire) & RB_BUSY_BIT))
+		if (cons < atomic_load(&rb->producer_pos) && !(atomic_load(&hdr->len) & RB_BUSY_BIT))
 			return true;
 	}
 	return false;
@@ -339,7 +342,6 @@ int bpfvm_ring_buffer_poll(struct bpfvm_ring_buffer *r, int timeout_ms)
 	}
 	pthread_mutex_lock(&wake_lock);
 	atomic_fetch_add(&wake_waiters, 1);
-	atomic_thread_fence(memory_order_seq_cst);
 	while (!has_data(r) && err != ETIMEDOUT) {
 		if (timeout_ms < 0)
 			pthread_cond_wait(&wake_cond, &wake_lock);

@@ -188,9 +188,13 @@ static void test_for_each(uint32_t type)
 	uint32_t k;
 
 	for (k = 0; k < 4; k++) {
-		uint64_t v = k + 1;
+		/* Per-CPU maps take a value for every CPU. */
+		uint64_t v[256];
+		int c;
 
-		CHECK_EQ_U64(bpfvm_map_update_elem(m, &k, &v, BPFVM_ANY), 0);
+		for (c = 0; c < bpfvm_num_possible_cpus() && c < 256; c++)
+			v[c] = k + 1;
+		CHECK_EQ_U64(bpfvm_map_update_elem(m, &k, v, BPFVM_ANY), 0);
 	}
 	CHECK_EQ_U64(run(p, NULL), 10 * 1000 + 4);
 	bpfvm_exec_free(p);
