@@ -56,8 +56,16 @@ static void test_table(void)
 	CHECK_EQ_U64(b.kind, BPFVM_HELPER_PLAIN);
 	CHECK_EQ_U64(bpfvm_helper_resolve(NULL, 12, &b), 0);
 	CHECK_EQ_U64(b.kind, BPFVM_HELPER_TAIL_CALL);
-	CHECK_EQ_U64(bpfvm_helper_resolve(NULL, 54, &b), -ENOENT);
-	CHECK_STR(bpfvm_last_error(), "helper 54 (bpf_xdp_adjust_meta) is not supported");
+	for (id = 1; bpfvm_helper_proto(id) || !bpfvm_helper_linux_name(id); id++)
+		;
+	{
+		char want[128];
+
+		snprintf(want, sizeof(want), "helper %d (bpf_%s) is not supported", id,
+			 bpfvm_helper_linux_name(id));
+		CHECK_EQ_U64(bpfvm_helper_resolve(NULL, id, &b), -ENOENT);
+		CHECK_STR(bpfvm_last_error(), want);
+	}
 	CHECK_EQ_U64(bpfvm_helper_resolve(NULL, 99999, &b), -ENOENT);
 	CHECK(strstr(bpfvm_last_error(), "helper 99999") != NULL);
 }
