@@ -83,7 +83,7 @@ uint32_t bpfvm_program_legacy_type(const struct bpfvm_program *prog);
  * in .text (their global functions are the programs). */
 bool bpfvm_program_from_legacy_symbol(const struct bpfvm_program *prog);
 /* Overrides the type (e.g. `--type`); the expected attach type becomes that of
- * libbpf's first SEC() entry for the type (BPF_XDP for xdp), or 0. */
+ * the type's plain SEC() entry (BPF_XDP for xdp), else of its first, or 0. */
 void bpfvm_program_set_type(struct bpfvm_program *prog, uint32_t prog_type);
 /* True for SEC("...s") sleepable programs (fentry.s, lsm.s, syscall, ...). */
 bool bpfvm_program_sleepable(const struct bpfvm_program *prog);

@@ -194,6 +194,10 @@ bool secdef_match(const char *sec_name, struct secdef_match *m)
 
 uint32_t secdef_default_attach(uint32_t prog_type)
 {
+	/* Prefer the plain entry ("xdp", not "xdp.frags/devmap"). */
+	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
+		if (defs[i].prog_type == prog_type && !strpbrk(defs[i].sec, "/.+"))
+			return defs[i].attach_type;
 	for (size_t i = 0; i < sizeof(defs) / sizeof(defs[0]); i++)
 		if (defs[i].prog_type == prog_type)
 			return defs[i].attach_type;

@@ -16,7 +16,7 @@ struct secdef_match {
 
 /* Returns true and fills *m when the section name is a program section. */
 bool secdef_match(const char *sec_name, struct secdef_match *m);
-/* The attach type libbpf pairs with the first SEC() entry of this type. */
+/* The attach type of the type's plain SEC() entry ("xdp"), else of its first. */
 uint32_t secdef_default_attach(uint32_t prog_type);
 
 #endif

@@ -1,0 +1,73 @@
+/* Object-loader test: the program types libbpf derives from SEC() names, and
+ * several programs in one section. */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#define PROG(sec, name)              \
+	SEC(sec) int name(void *ctx) \
+	{                            \
+		return 1;            \
+	}
+
+PROG("xdp", xdp_first)
+PROG("xdp", xdp_second)
+PROG("xdp.frags", xdp_frags)
+PROG("xdp/devmap", xdp_devmap)
+PROG("xdp/cpumap", xdp_cpumap)
+PROG("socket", socket_prog)
+PROG("tc", tc_prog)
+PROG("classifier", classifier_prog)
+PROG("action", action_prog)
+PROG("cgroup/bind4", bind4)
+PROG("cgroup/bind6", bind6)
+PROG("cgroup/connect4", connect4)
+PROG("cgroup/connect6", connect6)
+PROG("cgroup/sendmsg4", sendmsg4)
+PROG("cgroup/sendmsg6", sendmsg6)
+PROG("cgroup/recvmsg4", recvmsg4)
+PROG("cgroup/recvmsg6", recvmsg6)
+PROG("cgroup/getpeername4", getpeername4)
+PROG("cgroup/getsockname6", getsockname6)
+PROG("cgroup/post_bind4", post_bind4)
+PROG("cgroup/sock_create", sock_create)
+PROG("cgroup/sock", sock_default)
+PROG("cgroup/dev", cgroup_dev)
+PROG("cgroup/sysctl", cgroup_sysctl)
+PROG("cgroup/getsockopt", getsockopt_prog)
+PROG("cgroup/setsockopt", setsockopt_prog)
+PROG("cgroup_skb/ingress", skb_ingress)
+PROG("cgroup_skb/egress", skb_egress)
+PROG("cgroup/skb", skb_any)
+PROG("sk_skb/stream_parser", stream_parser)
+PROG("sk_skb/stream_verdict", stream_verdict)
+PROG("sk_skb", sk_skb_plain)
+PROG("sk_msg", sk_msg_prog)
+PROG("sockops", sockops_prog)
+PROG("sk_lookup", sk_lookup_prog)
+PROG("sk_reuseport", reuseport_prog)
+PROG("flow_dissector", dissector)
+PROG("lwt_in", lwt_in_prog)
+PROG("lwt_xmit", lwt_xmit_prog)
+PROG("lirc_mode2", lirc_prog)
+PROG("perf_event", perf_prog)
+PROG("raw_tracepoint/sys_enter", raw_tp)
+PROG("raw_tp/sys_exit", raw_tp_short)
+PROG("raw_tracepoint.w/bpf_test", raw_tp_writable)
+PROG("tracepoint/syscalls/sys_enter_openat", tp_openat)
+PROG("tp/sched/sched_switch", tp_short)
+PROG("kprobe/do_sys_open", kprobe_open)
+PROG("kretprobe/do_sys_open", kretprobe_open)
+PROG("uprobe", uprobe_plain)
+PROG("ksyscall/openat", ksyscall_prog)
+PROG("fentry/do_unlinkat", fentry_prog)
+PROG("fexit/do_unlinkat", fexit_prog)
+PROG("fmod_ret/security_x", fmod_ret_prog)
+PROG("lsm/file_open", lsm_prog)
+PROG("lsm.s/bpf", lsm_sleepable)
+PROG("iter/task", iter_prog)
+PROG("tp_btf/sched_wakeup", tp_btf_prog)
+PROG("syscall", syscall_prog)
+PROG("struct_ops/test", struct_ops_prog)
+PROG("freplace/foo", freplace_prog)
+
+char _license[] SEC("license") = "GPL";
