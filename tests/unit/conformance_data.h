@@ -98,9 +98,13 @@ static inline int data_test_load(const char *path, struct data_test *t)
 			data_append((uint8_t **)&t->asm_text, &asm_len, "\n", 1);
 			t->asm_text[asm_len] = '\0';
 			break;
-		case RESULT:
-			snprintf(result, sizeof(result), "%s", p);
+		case RESULT: {
+			size_t n = strnlen(p, sizeof(result) - 1);
+
+			memcpy(result, p, n);
+			result[n] = '\0';
 			break;
+		}
 		case ERROR: {
 			size_t n = strlen(line);
 
