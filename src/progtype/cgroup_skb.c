@@ -6,8 +6,7 @@
 static const struct bpfvm_ctx_field fields[] = {
 	SKB_COMMON_RO_FIELDS,
 	SKB_RW(mark), SKB_RW(priority), SKB_RO(tc_index),
-	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,
-	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+	SKB_CB_FIELD,
 	SKB_RO(family), SKB_RO(remote_ip4), SKB_RO(local_ip4), SKB_RO(remote_ip6),
 	SKB_RO(local_ip6), SKB_RO(remote_port), SKB_RO(local_port),
 	SKB_PTR(data, CTX_FIELD_PKT_DATA),

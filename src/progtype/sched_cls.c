@@ -6,8 +6,7 @@
 static const struct bpfvm_ctx_field fields[] = {
 	SKB_COMMON_RO_FIELDS,
 	SKB_RW(mark), SKB_RW(priority), SKB_RW(tc_index), SKB_RW(tc_classid),
-	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,
-	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+	SKB_CB_FIELD,
 	{ "tstamp", SKB_OFF(tstamp), 8, CTX_SZ_8, CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
 	SKB_PTR(data, CTX_FIELD_PKT_DATA),
 	SKB_PTR(data_end, CTX_FIELD_PKT_DATA_END),

@@ -20,6 +20,11 @@
 #define SKB_PTR(name, kind) \
 	{ #name, SKB_OFF(name), 4, CTX_SZ_4, 0, kind, offsetof(struct bpfvm_skb_ctx, name), 0 }
 
+/* cb[5]: scratch space every __sk_buff program may read and write at any size. */
+#define SKB_CB_FIELD                                                                      \
+	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,    \
+	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 }
+
 /* Fields every __sk_buff program may read. */
 #define SKB_COMMON_RO_FIELDS                                                              \
 	SKB_RO(len), SKB_RO(pkt_type), SKB_RO(queue_mapping), SKB_RO(protocol),          \

@@ -5,8 +5,7 @@
 static const struct bpfvm_ctx_field fields[] = {
 	SKB_COMMON_RO_FIELDS,
 	SKB_RO(mark), SKB_RO(priority), SKB_RO(tc_index),
-	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,
-	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
+	SKB_CB_FIELD,
 };
 
 /* Sorted: the base set plus skb_load_bytes. */
