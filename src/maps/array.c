@@ -45,12 +45,12 @@ int bpfvm_array_create(struct bpfvm_map **out, const struct bpfvm_map_create_opt
 		return bpfvm_errorf(-ENOMEM, "map '%s': %u entries of %u bytes are too many",
 				    opts->name ? opts->name : "", opts->max_entries, elem_size);
 	a = calloc(1, sizeof(*a));
-	if (!a || !(a->values = aligned_alloc(64, (bytes + 63) & ~(uint64_t)63))) {
+	/* calloc: the pages of a large array are zero until first touched. */
+	if (!a || !(a->values = calloc(1, bytes))) {
 		free(a);
 		return bpfvm_errorf(-ENOMEM, "out of memory for map '%s'",
 				    opts->name ? opts->name : "");
 	}
-	memset(a->values, 0, bytes);
 	bpfvm_map_init(&a->map, opts);
 	a->elem_size = elem_size;
 	*out = &a->map;

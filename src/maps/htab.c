@@ -95,26 +95,23 @@ static void pool_push(struct bpfvm_htab *h, struct htab_elem *e)
 	bpfvm_spin_unlock(&h->pool_lock);
 }
 
-/* Carves n elements from a new block onto the free list, the first on top. */
+/* A new zeroed block of n elements, handed out by bumping a pointer, so pages
+ * of a large preallocated map are touched only when elements are first used.
+ * Chunks (grown on demand) are linked for freeing; the preallocated block is
+ * h->prealloc. */
 static char *pool_add(struct bpfvm_htab *h, uint32_t n, bool chunk)
 {
 	size_t hdr = chunk ? 64 : 0;
-	char *block = aligned_alloc(64, (hdr + (size_t)n * h->elem_size + 63) & ~(size_t)63);
-	uint32_t i;
+	char *block = calloc(1, hdr + (size_t)n * h->elem_size);
 
 	if (!block)
 		return NULL;
-	memset(block, 0, hdr + (size_t)n * h->elem_size);
-	for (i = n; i-- > 0;) {
-		struct htab_elem *e = (struct htab_elem *)(block + hdr + (size_t)i * h->elem_size);
-
-		e->free_next = h->free;
-		h->free = e;
-	}
 	if (chunk) {
 		((struct htab_chunk *)block)->next = h->chunks;
 		h->chunks = (struct htab_chunk *)block;
 	}
+	h->bump = block + hdr;
+	h->bump_left = n;
 	return block + hdr;
 }
 
@@ -128,15 +125,17 @@ static struct htab_elem *pool_pop(struct bpfvm_htab *h)
 
 	bpfvm_spin_lock(&h->pool_lock);
 	e = h->free;
-	if (!e && !h->prealloc) {
-		if (pool_add(h, h->grow, true)) {
-			e = h->free;
-			if (h->grow < 4096)
-				h->grow *= 2;
+	if (e) {
+		h->free = e->free_next;
+	} else {
+		if (!h->bump_left && !h->prealloc && pool_add(h, h->grow, true) && h->grow < 4096)
+			h->grow *= 2;
+		if (h->bump_left) {
+			e = (struct htab_elem *)h->bump;
+			h->bump += h->elem_size;
+			h->bump_left--;
 		}
 	}
-	if (e)
-		h->free = e->free_next;
 	bpfvm_spin_unlock(&h->pool_lock);
 	if (!e && h->lru)
 		e = lru_evict(h);
@@ -213,6 +212,25 @@ void bpfvm_htab_free(struct bpfvm_map *map)
 	free(h);
 }
 
+/* Keys of 4 and 8 bytes (most maps) compare as one integer. */
+static bool key_equal(const void *a, const void *b, uint32_t size)
+{
+	uint64_t x = 0, y = 0;
+
+	switch (size) {
+	case 4:
+		memcpy(&x, a, 4);
+		memcpy(&y, b, 4);
+		return x == y;
+	case 8:
+		memcpy(&x, a, 8);
+		memcpy(&y, b, 8);
+		return x == y;
+	default:
+		return !memcmp(a, b, size);
+	}
+}
+
 static struct htab_elem *find_in(struct bpfvm_htab *h, uint32_t hash, const void *key)
 {
 	uint32_t b = hash & (h->n_buckets - 1);
@@ -224,7 +242,7 @@ again:
 		struct htab_elem *e = (struct htab_elem *)p;
 
 		if (atomic_load_explicit(&e->hash, memory_order_relaxed) == hash &&
-		    !memcmp(htab_elem_key(e), key, h->map.key_size))
+		    key_equal(htab_elem_key(e), key, h->map.key_size))
 			return e;
 	}
 	if (p != NULLS(b))

@@ -47,6 +47,8 @@ struct bpfvm_htab {
 	/* The element pool. */
 	uint32_t pool_lock;
 	struct htab_elem *free;
+	char *bump;              /* never used elements of the newest block */
+	uint32_t bump_left;
 	struct htab_chunk *chunks;
 	char *prealloc;          /* all elements, when preallocated (always for LRU) */
 	uint32_t prealloc_cnt;
