@@ -3,7 +3,8 @@
  * between the Ethernet header and the packet with bpf_xdp_adjust_head;
  * ipip_decap pops it again. tail_trim cuts the packet to 60 bytes, tail_grow
  * appends a 4-byte trailer "TAIL". meta_mark puts 8 bytes of metadata in
- * front of the packet with bpf_xdp_adjust_meta and reads them back. */
+ * front of the packet with bpf_xdp_adjust_meta and reads them back.
+ * adjust_limits asks for changes beyond the buffer, which must all fail. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -143,6 +144,29 @@ int meta_mark(struct xdp_md *ctx)
 	m[0] = 0x11223344;
 	m[1] = *(__u8 *)data;
 	return m[0] == 0x11223344 ? XDP_PASS : XDP_DROP;
+}
+
+/* Each bit set is a request that should have failed but succeeded: growing
+ * the head or tail beyond the buffer, shrinking below an Ethernet header,
+ * metadata beyond the headroom or past the data. Returns 0 in Linux. */
+SEC("xdp")
+int adjust_limits(struct xdp_md *ctx)
+{
+	int r = 0;
+
+	if (bpf_xdp_adjust_head(ctx, -4096) == 0)
+		r |= 1;
+	if (bpf_xdp_adjust_tail(ctx, 8192) == 0)
+		r |= 2;
+	if (bpf_xdp_adjust_tail(ctx, -4096) == 0)
+		r |= 4;
+	if (bpf_xdp_adjust_head(ctx, 4096) == 0)
+		r |= 8;
+	if (bpf_xdp_adjust_meta(ctx, -4096) == 0)
+		r |= 16;
+	if (bpf_xdp_adjust_meta(ctx, 4) == 0)
+		r |= 32;
+	return r;
 }
 
 char LICENSE[] SEC("license") = "GPL";
