@@ -271,6 +271,36 @@ static void gen_branch(struct gen *g, int depth)
 	patch_off(g, jend);
 }
 
+/* The shapes the JIT fuses into fewer x86 instructions (see emit_fused). */
+static void gen_fusable(struct gen *g, int depth)
+{
+	int d = dst_reg(g), a = src_reg(g);
+	uint32_t skip;
+
+	switch (below(g, 4)) {
+	case 0:
+		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);
+		put(g, BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, rnd_imm(g));
+		break;
+	case 1:
+		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);
+		put(g, BPF_ALU64 | BPF_ADD | BPF_X, d, src_reg(g), 0, 0);
+		break;
+	case 2:
+		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);
+		put(g, BPF_ALU64 | BPF_ADD | BPF_X, d, src_reg(g), 0, 0);
+		put(g, BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, rnd_imm(g));
+		break;
+	default:
+		put_cond(g, 1);
+		skip = below(g, 2) ? put(g, BPF_JMP | BPF_JA, 0, 0, 0, 0)
+				   : put(g, BPF_JMP32 | BPF_JA, 0, 0, 0, 0);
+		gen_block(g, 1 + (int)below(g, 6), depth + 1);
+		patch_off(g, skip);
+		break;
+	}
+}
+
 static void gen_loop(struct gen *g, int depth)
 {
 	uint32_t head;
@@ -324,8 +354,10 @@ static void gen_block(struct gen *g, int count, int depth)
 			gen_loop(g, depth);
 		else if (roll < 89)
 			gen_call(g);
-		else if (roll < 95)
+		else if (roll < 93)
 			put_lddw(g, dst_reg(g), rnd_imm64(g));
+		else if (roll < 97 && depth < 3)
+			gen_fusable(g, depth);
 		else
 			put(g, BPF_ALU64 | BPF_MOV | BPF_K, dst_reg(g), 0, 0, rnd_imm(g));
 	}

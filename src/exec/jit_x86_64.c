@@ -80,6 +80,7 @@ struct jit_ctx {
 	struct jit_layout cur, prev; /* prev is meaningless in the first pass */
 	bool first;
 	bool *is_func;
+	bool *is_target; /* some branch or call lands here */
 	struct bpfvm_helper_binding *bind; /* per helper-call insn */
 	uintptr_t base;                    /* where the code will live (after pass 1) */
 	size_t base_size;
@@ -556,7 +557,8 @@ static void emit_callx(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *i
 	emit_branch_end(c, i, X86_CC_NE, c->prev.unwind);
 }
 
-static void emit_jmp(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
+/* The flags-setting half of a conditional jump; returns the condition. */
+static enum x86_cc emit_compare(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
 {
 	static const int8_t cc[16] = {
 		[BPF_JEQ >> 4] = X86_CC_E, [BPF_JNE >> 4] = X86_CC_NE,
@@ -569,6 +571,32 @@ static void emit_jmp(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
 	struct x86_buf *b = &c->b;
 	bool w = BPF_CLASS(in->code) == BPF_JMP, k = BPF_SRC(in->code) == BPF_K;
 	int op = BPF_OP(in->code), dst = R(in->dst_reg), src = R(in->src_reg);
+
+	if (k && c->harden) {
+		emit_blinded_imm(c, i, w, in->imm);
+		src = JIT_AX;
+		k = false;
+	}
+	if (op == BPF_JSET) {
+		if (k)
+			x86_alu_ri(b, X86_TEST, w, dst, in->imm);
+		else
+			x86_alu_rr(b, X86_TEST, w, dst, src);
+	} else if (k && in->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
+		x86_alu_rr(b, X86_TEST, w, dst, dst);
+	} else if (k) {
+		x86_alu_ri(b, X86_CMP, w, dst, in->imm);
+	} else {
+		x86_alu_rr(b, X86_CMP, w, dst, src);
+	}
+	return (enum x86_cc)cc[op >> 4];
+}
+
+static void emit_jmp(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
+{
+	struct x86_buf *b = &c->b;
+	bool w = BPF_CLASS(in->code) == BPF_JMP, k = BPF_SRC(in->code) == BPF_K;
+	int op = BPF_OP(in->code);
 	uint32_t t;
 
 	switch (op) {
@@ -591,30 +619,74 @@ static void emit_jmp(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
 		}
 		return;
 	}
-	if (k && c->harden) {
-		emit_blinded_imm(c, i, w, in->imm);
-		src = JIT_AX;
-		k = false;
-	}
-	if (op == BPF_JSET) {
-		if (k)
-			x86_alu_ri(b, X86_TEST, w, dst, in->imm);
-		else
-			x86_alu_rr(b, X86_TEST, w, dst, src);
-	} else if (k && in->imm == 0 && (op == BPF_JEQ || op == BPF_JNE)) {
-		x86_alu_rr(b, X86_TEST, w, dst, dst);
-	} else if (k) {
-		x86_alu_ri(b, X86_CMP, w, dst, in->imm);
-	} else {
-		x86_alu_rr(b, X86_CMP, w, dst, src);
-	}
-	emit_branch_end(c, i, cc[op >> 4], c->prev.addrs[i + 1 + in->off]);
+	emit_branch_end(c, i, emit_compare(c, i, in), c->prev.addrs[i + 1 + in->off]);
 }
 
 static bool falls_through(const struct bpfvm_insn *in)
 {
 	return in->code != (BPF_JMP | BPF_EXIT) && in->code != (BPF_JMP | BPF_JA) &&
 	       in->code != (BPF_JMP32 | BPF_JA);
+}
+
+static bool is_cond_jump(const struct bpfvm_insn *in)
+{
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_JA && op != BPF_CALL &&
+	       op != BPF_EXIT;
+}
+
+/* Whether insn j may be folded into the code of the instruction before it:
+ * nothing branches or calls to it. */
+static bool foldable(const struct jit_ctx *c, uint32_t j)
+{
+	return j < c->cnt && !c->is_target[j];
+}
+
+/* Short sequences that clang emits all the time and that x86 does in fewer
+ * instructions, or with a shorter dependency chain, than one-for-one:
+ *   if cond goto +1; goto T   ->  j!cond T           (one taken branch less)
+ *   d = a; d += b; d += k     ->  lea d, [a+k]; add d, b   (k off b's chain)
+ *   d = a; d += b             ->  lea d, [a+b]
+ *   d = a; d += k             ->  lea d, [a+k]
+ * None of them needs flags between eBPF instructions, which have none.
+ * Returns how many instructions were emitted (0: no pattern here). */
+static uint32_t emit_fused(struct jit_ctx *c, uint32_t i)
+{
+	const struct bpfvm_insn *in = &c->insns[i], *n1, *n2;
+	struct x86_buf *b = &c->b;
+	int d, a;
+
+	if (!foldable(c, i + 1))
+		return 0;
+	n1 = &c->insns[i + 1];
+	if (is_cond_jump(in) && in->off == 1 &&
+	    (n1->code == (BPF_JMP | BPF_JA) || n1->code == (BPF_JMP32 | BPF_JA))) {
+		uint32_t t = i + 2 + (n1->code == (BPF_JMP | BPF_JA) ? n1->off : n1->imm);
+
+		emit_branch_end(c, i, emit_compare(c, i, in) ^ 1, c->prev.addrs[t]);
+		return 2;
+	}
+	if (in->code != (BPF_ALU64 | BPF_MOV | BPF_X) || in->off || in->dst_reg == in->src_reg)
+		return 0;
+	d = R(in->dst_reg);
+	a = R(in->src_reg);
+	if (n1->code == (BPF_ALU64 | BPF_ADD | BPF_K) && n1->dst_reg == in->dst_reg && !c->harden) {
+		x86_lea(b, d, a, n1->imm);
+		return 2;
+	}
+	if (n1->code != (BPF_ALU64 | BPF_ADD | BPF_X) || n1->dst_reg != in->dst_reg ||
+	    n1->src_reg == in->dst_reg)
+		return 0;
+	n2 = foldable(c, i + 2) ? &c->insns[i + 2] : NULL;
+	if (n2 && n2->code == (BPF_ALU64 | BPF_ADD | BPF_K) && n2->dst_reg == in->dst_reg &&
+	    !c->harden) {
+		x86_lea(b, d, a, n2->imm);
+		x86_alu_rr(b, X86_ADD, true, d, R(n1->src_reg));
+		return 3;
+	}
+	x86_lea_index(b, d, a, R(n1->src_reg), 0);
+	return 2;
 }
 
 static void emit_stubs(struct jit_ctx *c)
@@ -652,6 +724,7 @@ static int emit_pass(struct jit_ctx *c)
 {
 	struct x86_buf *b = &c->b;
 	bool falls = false;
+	uint32_t fused;
 
 	b->len = 0;
 	if (x86_reserve(b, 4 * X86_MAX_INSN_BYTES))
@@ -678,6 +751,18 @@ static int emit_pass(struct jit_ctx *c)
 				x86_patch_here(b, skip);
 		}
 		c->cur.addrs[i] = b->len;
+		fused = emit_fused(c, i);
+		if (fused) {
+			for (uint32_t k = 1; k < fused; k++) {
+				c->cur.fentry[i + k] = NO_ENTRY;
+				c->cur.addrs[i + k] = b->len;
+				c->cur.ends[i + k] = b->len;
+			}
+			c->cur.ends[i] = b->len;
+			i += fused - 1;
+			falls = true;
+			continue;
+		}
 		switch (BPF_CLASS(in->code)) {
 		case BPF_ALU: case BPF_ALU64:
 			emit_alu(c, i, in);
@@ -718,8 +803,10 @@ static int scan_program(struct jit_ctx *c)
 		const struct bpfvm_insn *in = &c->insns[i];
 
 		if (in->code == (BPF_LD | BPF_IMM | BPF_DW)) {
-			if (in->src_reg == BPF_PSEUDO_FUNC)
+			if (in->src_reg == BPF_PSEUDO_FUNC) {
 				c->is_func[i + 1 + in->imm] = true;
+				c->is_target[i + 1 + in->imm] = true;
+			}
 			else if (in->src_reg)
 				return bpfvm_errorf(-EINVAL, "insn %u: lddw with src_reg %u is an "
 						    "unresolved map or BTF reference", i,
@@ -727,10 +814,17 @@ static int scan_program(struct jit_ctx *c)
 			i++;
 			continue;
 		}
+		if (in->code == (BPF_JMP | BPF_JA))
+			c->is_target[i + 1 + in->off] = true;
+		else if (in->code == (BPF_JMP32 | BPF_JA))
+			c->is_target[i + 1 + in->imm] = true;
+		else if (is_cond_jump(in))
+			c->is_target[i + 1 + in->off] = true;
 		if (in->code != (BPF_JMP | BPF_CALL))
 			continue;
 		if (in->src_reg == BPF_PSEUDO_CALL) {
 			c->is_func[i + 1 + in->imm] = true;
+			c->is_target[i + 1 + in->imm] = true;
 		} else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL) {
 			return bpfvm_errorf(-EOPNOTSUPP, "insn %u: kfunc calls are not supported", i);
 		} else if ((err = bpfvm_exec_bind_helper(exec, i, in->imm, &c->bind[i]))) {
@@ -814,9 +908,10 @@ static int jit_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *op
 	int err = -ENOMEM;
 
 	c.is_func = calloc(c.cnt, sizeof(*c.is_func));
+	c.is_target = calloc(c.cnt, sizeof(*c.is_target));
 	c.bind = calloc(c.cnt, sizeof(*c.bind));
 	img = calloc(1, sizeof(*img));
-	if (!c.is_func || !c.bind || !img || alloc_layout(&c.cur, c.cnt) ||
+	if (!c.is_func || !c.is_target || !c.bind || !img || alloc_layout(&c.cur, c.cnt) ||
 	    alloc_layout(&c.prev, c.cnt)) {
 		bpfvm_errorf(-ENOMEM, "out of memory compiling %u instructions", c.cnt);
 		goto out;
@@ -849,6 +944,7 @@ out:
 		bpfvm_execmem_free(mem, mapped);
 	free(img);
 	free(c.is_func);
+	free(c.is_target);
 	free(c.bind);
 	free(c.b.code);
 	free_layout(&c.cur);

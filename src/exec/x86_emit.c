@@ -302,6 +302,20 @@ void x86_lea(struct x86_buf *b, int dst, int base, int32_t disp)
 	modrm_mem(b, dst, base, disp);
 }
 
+void x86_lea_index(struct x86_buf *b, int dst, int base, int index, int32_t disp)
+{
+	int mod = disp == 0 && (base & 7) != 5 ? 0 : fits8(disp) ? 1 : 2;
+
+	x86_emit_byte(b, 0x48 | ((dst >> 3) & 1) << 2 | ((index >> 3) & 1) << 1 | ((base >> 3) & 1));
+	x86_emit_byte(b, 0x8d);
+	x86_emit_byte(b, mod << 6 | (dst & 7) << 3 | 4);
+	x86_emit_byte(b, (index & 7) << 3 | (base & 7));
+	if (mod == 1)
+		x86_emit_byte(b, (uint8_t)disp);
+	else if (mod == 2)
+		x86_emit_u32(b, (uint32_t)disp);
+}
+
 void x86_cmp_rm(struct x86_buf *b, int reg, int base, int32_t disp)
 {
 	rex(b, true, reg, base, false);

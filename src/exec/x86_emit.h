@@ -82,6 +82,8 @@ void x86_load(struct x86_buf *b, enum x86_size size, bool signx, int dst, int ba
 void x86_store(struct x86_buf *b, enum x86_size size, int base, int32_t disp, int src);
 void x86_store_imm(struct x86_buf *b, enum x86_size size, int base, int32_t disp, int32_t imm);
 void x86_lea(struct x86_buf *b, int dst, int base, int32_t disp);
+/* dst = base + index + disp (index must not be rsp). */
+void x86_lea_index(struct x86_buf *b, int dst, int base, int index, int32_t disp);
 /* cmp reg, qword [base + disp] */
 void x86_cmp_rm(struct x86_buf *b, int reg, int base, int32_t disp);
 

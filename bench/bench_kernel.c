@@ -1,0 +1,370 @@
+/* bench_kernel: bpfvm's JIT and interpreter side by side with the Linux
+ * kernel's JIT, on the same clang-built programs (bench/progs/) and the same packets.
+ * The kernel runs them with libbpf and BPF_PROG_TEST_RUN with a repeat
+ * count; bpfvm runs them through bpfvm_exec_run in a loop, the same shape.
+ * The kernel's figure is its own measure (test_run's `duration`, which leaves
+ * out the time its loop spent rescheduled), best of several trials; the wall
+ * clock around the syscall is printed beside it. bpfvm's figure is the best
+ * of ten times as many trials, each a tenth as long, by the wall clock: on a
+ * shared machine that is the closest user space gets to leaving out the time
+ * it was not running.
+ *
+ *   bench_kernel [--trials N] [--scale F] [PROGRAM...]
+ *
+ * Without libbpf at build time, or where the kernel refuses BPF (no root, no
+ * BPF, JIT disabled), the kernel column says why and bpfvm still runs. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bpfvm/bpfvm.h"
+#include "progtype/ctx.h"
+
+/* Opcodes by value: src/isa/opcodes.h cannot share a file with libbpf's
+ * <linux/bpf.h>, and these few are all the ctx rewrite needs. */
+#define OP_LDX_W 0x61  /* BPF_LDX | BPF_MEM | BPF_W */
+#define OP_LDX_DW 0x79 /* BPF_LDX | BPF_MEM | BPF_DW */
+#define OP_MOV64_X 0xbf
+#define CLASS(code) ((code) & 7)
+#define CLASS_LD 0
+#define CLASS_LDX 1
+#define CLASS_ALU 4
+#define CLASS_JMP 5
+#define CLASS_JMP32 6
+#define CLASS_ALU64 7
+
+#ifdef BPFVM_HAVE_LIBBPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#endif
+
+struct bench {
+	const char *name; /* program name, and its object is bench/progs/NAME.o */
+	size_t pkt_len;
+	uint32_t repeat;  /* runs per trial at --scale 1 */
+};
+
+static const struct bench benches[] = {
+	{ "xdp_empty", 64, 5000000 },
+	{ "alu_loop", 64, 3000 },
+	{ "checksum", 1500, 200000 },
+	{ "parse_udp", 64, 5000000 },
+};
+
+struct result {
+	bool ok;
+	double ns;
+	double wall_ns; /* the kernel's wall clock per run */
+	uint32_t retval;
+	char why[160];
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+/* Ethernet + IPv4 + UDP to port 4789 (the parser's longest path), padded
+ * with a byte pattern to `len`. */
+static void make_packet(uint8_t *p, size_t len)
+{
+	static const uint8_t hdr[42] = {
+		0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,   /* eth, IPv4 */
+		0x45, 0, 0, 28, 0, 1, 0, 0, 64, 17, 0, 0,               /* ip, UDP */
+		10, 0, 0, 1, 10, 0, 0, 2,
+		0x30, 0x39, 0x12, 0xb5, 0, 8, 0, 0,                     /* udp 12345 -> 4789 */
+	};
+
+	for (size_t i = 0; i < len; i++)
+		p[i] = (uint8_t)(i * 7 + 3);
+	memcpy(p, hdr, len < sizeof(hdr) ? len : sizeof(hdr));
+}
+
+/* ------------------------------------------------------------- the kernel */
+
+#ifdef BPFVM_HAVE_LIBBPF
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static void kernel_run(const char *path, const struct bench *b, uint8_t *pkt, uint32_t repeat,
+		       int trials, struct result *r)
+{
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	int err, fd;
+
+	libbpf_set_print(quiet);
+	obj = bpf_object__open_file(path, NULL);
+	if (!obj) {
+		snprintf(r->why, sizeof(r->why), "open: %s", strerror(errno));
+		return;
+	}
+	prog = bpf_object__find_program_by_name(obj, b->name);
+	if (!prog || (err = bpf_object__load(obj))) {
+		snprintf(r->why, sizeof(r->why), "load: %s", prog ? strerror(-err) : "no program");
+		bpf_object__close(obj);
+		return;
+	}
+	fd = bpf_program__fd(prog);
+	r->ns = 1e18;
+	for (int t = 0; t < trials; t++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (uint32_t)b->pkt_len,
+			    .repeat = repeat);
+		double t0 = now_ns(), dt;
+
+		if ((err = bpf_prog_test_run_opts(fd, &o))) {
+			snprintf(r->why, sizeof(r->why), "test run: %s", strerror(errno));
+			bpf_object__close(obj);
+			return;
+		}
+		dt = (now_ns() - t0) / repeat;
+		if (dt < r->wall_ns || !t)
+			r->wall_ns = dt;
+		if (o.duration < r->ns)
+			r->ns = o.duration;
+		r->retval = o.retval;
+	}
+	r->ok = true;
+	bpf_object__close(obj);
+}
+
+static void jit_status(void)
+{
+	FILE *f = fopen("/proc/sys/net/core/bpf_jit_enable", "r");
+	int v = -1;
+
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = -1;
+		fclose(f);
+	}
+	printf("kernel: net.core.bpf_jit_enable = %d%s\n", v,
+	       v == 1 ? "" : " (the kernel column is not its JIT!)");
+}
+#else
+static void kernel_run(const char *path, const struct bench *b, uint8_t *pkt, uint32_t repeat,
+		       int trials, struct result *r)
+{
+	snprintf(r->why, sizeof(r->why), "built without libbpf");
+}
+
+static void jit_status(void)
+{
+}
+#endif
+
+/* ------------------------------------------------------------- bpfvm */
+
+/* The XDP context rewrite the kernel's verifier does, done here until bpfvm's
+ * program-type layer does it at load: programs read ctx->data, data_end and
+ * data_meta as 32-bit fields of struct xdp_md, and the kernel turns those
+ * loads into 64-bit loads of the real pointers. bpfvm's XDP context
+ * (progtype/ctx.h) keeps the pointers after the UAPI bytes, so the same loads
+ * become 64-bit loads at those offsets. The registers holding ctx are tracked
+ * through the straight-line start of the program (copies of r1), which is
+ * where clang puts these loads in the benchmark programs; a ctx load after
+ * the first branch is left alone and the program would read garbage, so the
+ * count of rewrites is checked against the program's own count below. */
+static int rewrite_xdp_ctx(struct bpfvm_insn *insns, uint32_t cnt)
+{
+	static const int32_t to[3] = {
+		offsetof(struct bpfvm_xdp_ctx, data), offsetof(struct bpfvm_xdp_ctx, data_end),
+		offsetof(struct bpfvm_xdp_ctx, data_meta),
+	};
+	uint16_t ctx_regs = 1u << 1;
+	int rewritten = 0;
+
+	for (uint32_t i = 0; i < cnt; i++) {
+		struct bpfvm_insn *in = &insns[i];
+		int cls = CLASS(in->code);
+
+		if (cls == CLASS_JMP || cls == CLASS_JMP32)
+			break;
+		if (in->code == OP_LDX_W && (ctx_regs >> in->src_reg & 1) &&
+		    in->off >= 0 && in->off <= 8 && in->off % 4 == 0) {
+			in->code = OP_LDX_DW;
+			in->off = (int16_t)to[in->off / 4];
+			rewritten++;
+		}
+		if (in->code == OP_MOV64_X && !in->off && (ctx_regs >> in->src_reg & 1))
+			ctx_regs |= (uint16_t)(1u << in->dst_reg);
+		else if (cls == CLASS_ALU || cls == CLASS_ALU64 || cls == CLASS_LDX ||
+			 cls == CLASS_LD)
+			ctx_regs &= (uint16_t)~(1u << in->dst_reg);
+	}
+	return rewritten;
+}
+
+/* Loads of the XDP ctx in the whole program, whether or not rewritten. */
+static int count_ctx_loads(const struct bpfvm_insn *insns, uint32_t cnt)
+{
+	int n = 0;
+
+	for (uint32_t i = 0; i < cnt; i++)
+		if (insns[i].code == OP_LDX_W && insns[i].src_reg == 1 &&
+		    insns[i].off >= 0 && insns[i].off <= 8)
+			n++;
+	return n;
+}
+
+static int load_insns(const char *path, const char *name, struct bpfvm_insn **out,
+		      uint32_t *cnt, char *why, size_t why_len)
+{
+	struct bpfvm_object *obj;
+	struct bpfvm_program *prog;
+	int err;
+
+	if ((err = bpfvm_object_open(path, NULL, &obj))) {
+		snprintf(why, why_len, "%s", bpfvm_last_error());
+		return err;
+	}
+	prog = bpfvm_object_find_program(obj, name);
+	if (!prog || !bpfvm_program_insns(prog)) {
+		snprintf(why, why_len, "no usable program %s", name);
+		bpfvm_object_free(obj);
+		return -ENOENT;
+	}
+	*cnt = bpfvm_program_insn_cnt(prog);
+	*out = malloc(*cnt * sizeof(**out));
+	if (!*out) {
+		bpfvm_object_free(obj);
+		return -ENOMEM;
+	}
+	memcpy(*out, bpfvm_program_insns(prog), *cnt * sizeof(**out));
+	bpfvm_object_free(obj);
+	if (count_ctx_loads(*out, *cnt) != rewrite_xdp_ctx(*out, *cnt)) {
+		snprintf(why, why_len, "ctx loads past the first branch (see rewrite_xdp_ctx)");
+		free(*out);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void bpfvm_bench(const struct bpfvm_insn *insns, uint32_t cnt, enum bpfvm_engine engine,
+			uint8_t *pkt, size_t len, uint32_t repeat, int trials, struct result *r)
+{
+	struct bpfvm_exec_opts opts = { .sz = sizeof(opts), .engine = engine,
+					.resolve_helper = bpfvm_helper_resolve };
+	struct bpfvm_xdp_ctx ctx = { 0 };
+	struct bpfvm_run run = { 0 };
+	struct bpfvm_exec *exec;
+	uint64_t ret = 0;
+
+	if (bpfvm_exec_create(insns, cnt, &opts, &exec)) {
+		snprintf(r->why, sizeof(r->why), "%s", bpfvm_last_error());
+		return;
+	}
+	ctx.data = (uint64_t)(uintptr_t)pkt;
+	ctx.data_end = (uint64_t)(uintptr_t)(pkt + len);
+	ctx.data_meta = ctx.data;
+	ctx.pkt.buf = pkt;
+	ctx.pkt.buf_end = pkt + len;
+	r->ns = 1e18;
+	repeat = repeat / 10 + 1;
+	for (int t = 0; t < trials * 10; t++) {
+		double t0 = now_ns(), dt;
+
+		for (uint32_t i = 0; i < repeat; i++)
+			ret = bpfvm_exec_run(exec, &ctx, &run);
+		dt = (now_ns() - t0) / repeat;
+		if (dt < r->ns)
+			r->ns = dt;
+	}
+	r->retval = (uint32_t)ret;
+	r->ok = !run.error;
+	if (run.error)
+		snprintf(r->why, sizeof(r->why), "run error %d", run.error);
+	bpfvm_exec_free(exec);
+}
+
+static void print_cell(const struct result *r, const struct result *kernel)
+{
+	if (!r->ok)
+		printf(" %22s", "-");
+	else if (kernel->ok)
+		printf(" %12.2f (%5.2fx)", r->ns, r->ns / kernel->ns);
+	else
+		printf(" %12.2f        ", r->ns);
+}
+
+int main(int argc, char **argv)
+{
+	int trials = 5, worst = 0;
+	double scale = 1;
+	const char *only[16];
+	int n_only = 0;
+
+	for (int a = 1; a < argc; a++) {
+		if (!strcmp(argv[a], "--trials") && a + 1 < argc)
+			trials = atoi(argv[++a]);
+		else if (!strcmp(argv[a], "--scale") && a + 1 < argc)
+			scale = strtod(argv[++a], NULL);
+		else if (argv[a][0] != '-' && n_only < 16)
+			only[n_only++] = argv[a];
+		else {
+			fprintf(stderr, "usage: bench_kernel [--trials N] [--scale F] [PROGRAM...]\n");
+			return 2;
+		}
+	}
+	jit_status();
+	printf("ns per run; kernel: test_run's duration (wall clock in parentheses)\n");
+	printf("%-10s %5s %14s %22s %22s  %s\n", "program", "insns", "kernel JIT ns",
+	       "bpfvm JIT ns (ratio)", "bpfvm interp ns (ratio)", "retval");
+	for (size_t k = 0; k < sizeof(benches) / sizeof(benches[0]); k++) {
+		const struct bench *b = &benches[k];
+		struct result kern = { 0 }, jit = { 0 }, interp = { 0 };
+		uint32_t repeat = (uint32_t)(b->repeat * scale) + 1, cnt = 0;
+		struct bpfvm_insn *insns = NULL;
+		char path[4096], why[160];
+		uint8_t *pkt;
+		bool selected = !n_only;
+
+		for (int o = 0; o < n_only; o++)
+			selected |= !strcmp(only[o], b->name);
+		if (!selected)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s.o", BPFVM_BENCH_PROGS, b->name);
+		pkt = malloc(b->pkt_len);
+		if (!pkt)
+			return 1;
+		make_packet(pkt, b->pkt_len);
+		kernel_run(path, b, pkt, repeat, trials, &kern);
+		if (load_insns(path, b->name, &insns, &cnt, why, sizeof(why))) {
+			printf("%-10s bpfvm cannot load it: %s\n", b->name, why);
+			free(pkt);
+			worst = 1;
+			continue;
+		}
+		bpfvm_bench(insns, cnt, BPFVM_ENGINE_JIT, pkt, b->pkt_len, repeat, trials, &jit);
+		bpfvm_bench(insns, cnt, BPFVM_ENGINE_INTERP, pkt, b->pkt_len,
+			    repeat / 8 + 1, trials, &interp);
+		printf("%-10s %5u", b->name, cnt);
+		if (kern.ok)
+			printf(" %7.0f (%6.0f)", kern.ns, kern.wall_ns);
+		else
+			printf(" %14s", "-");
+		print_cell(&jit, &kern);
+		print_cell(&interp, &kern);
+		printf("  %u", jit.retval);
+		if (kern.ok && (kern.retval != jit.retval || kern.retval != interp.retval)) {
+			printf(" MISMATCH (kernel %u, interp %u)", kern.retval, interp.retval);
+			worst = 1;
+		}
+		printf("\n");
+		if (!kern.ok)
+			printf("%-10s   kernel: %s\n", "", kern.why);
+		if (!jit.ok || !interp.ok)
+			printf("%-10s   bpfvm: %s%s\n", "", jit.why, interp.why);
+		free(insns);
+		free(pkt);
+	}
+	return worst;
+}
