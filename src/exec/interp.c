@@ -2,13 +2,14 @@
  * engine is tested against, and a fast one.
  *
  * Speed comes from doing the work once, at prepare time: each instruction is
- * decoded into a 16-byte form with its handler index, absolute jump target,
+ * decoded into a compact form with its handler, absolute jump target,
  * sign-extended immediate and bound helper function, so the run loop does no
  * decoding, no table lookups and no per-instruction checks (the structural
  * checker and the verifier have proved what needs proving). Dispatch is by
- * computed goto where the compiler has it, else by a switch. A run allocates
- * nothing: registers and the 8 x 512-byte stack live in the C frame, so any
- * number of threads may run one program at once. */
+ * direct threading (each decoded instruction holds its handler's address,
+ * jumped to with computed goto) where the compiler has it, else by a switch.
+ * A run allocates nothing: registers and the 8 x 512-byte stack live in the C
+ * frame, so any number of threads may run one program at once. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,11 @@
 #include "exec/engine.h"
 #include "isa/opcodes.h"
 #include "util/error.h"
+
+#if defined(__GNUC__) || defined(__clang__)
+/* Direct threading: each decoded instruction holds its handler's address. */
+#define INTERP_COMPUTED_GOTO 1
+#endif
 
 /* Every handler, in one list so that the enum and the dispatch table agree. */
 #define INTERP_OPS(X)                                                                   \
@@ -64,6 +70,9 @@ _Static_assert(OP_JSLE32_REG - OP_JEQ32_IMM == OP_JSLE_REG - OP_JEQ_IMM,
  * calls the absolute target index; `imm` is the sign-extended immediate, the
  * full lddw value, or the bound helper function. */
 struct interp_insn {
+#ifdef INTERP_COMPUTED_GOTO
+	const void *handler;
+#endif
 	uint8_t op;
 	uint8_t dst;
 	uint8_t src;
@@ -84,6 +93,9 @@ struct frame {
 	const struct interp_prog *prog;
 	uint64_t saved[5]; /* r6-r9, r10 */
 };
+
+static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
+			    const uint64_t args[5], struct bpfvm_run *run);
 
 /* ---------------------------------------------------------------- decoding */
 
@@ -288,6 +300,15 @@ static int interp_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts 
 		free(p);
 		return err;
 	}
+#ifdef INTERP_COMPUTED_GOTO
+	{
+		const void *const *labels =
+			(const void *const *)(uintptr_t)interp_exec(NULL, 0, NULL, NULL);
+
+		for (uint32_t i = 0; i < p->cnt; i++)
+			p->insns[i].handler = labels[p->insns[i].op];
+	}
+#endif
 	exec->state = p;
 	return 0;
 }
@@ -378,10 +399,6 @@ static inline uint32_t smod32(uint32_t a, uint32_t b)
 	return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
-#if defined(__GNUC__) || defined(__clang__)
-#define INTERP_COMPUTED_GOTO 1
-#endif
-
 static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
 			    const uint64_t args[5], struct bpfvm_run *run)
 {
@@ -389,14 +406,8 @@ static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
 	_Alignas(16) uint8_t stack[BPFVM_MAX_CALL_DEPTH * BPFVM_STACK_SIZE];
 	struct frame frames[BPFVM_MAX_CALL_DEPTH];
 	unsigned depth = 0;
-	const struct interp_insn *pc = &prog->insns[start];
-	const struct interp_insn *base = prog->insns;
-
-	for (int i = 0; i < 5; i++)
-		reg[i + 1] = args[i];
-	reg[0] = 0;
-	reg[6] = reg[7] = reg[8] = reg[9] = 0;
-	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+	const struct interp_insn *pc;
+	const struct interp_insn *base;
 
 #define DST reg[pc->dst]
 #define SRC reg[pc->src]
@@ -412,7 +423,10 @@ static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
 		INTERP_OPS(LABEL_OP)
 #undef LABEL_OP
 	};
-#define DISPATCH() goto *labels[pc->op]
+	/* How interp_prepare learns the handlers' addresses. */
+	if (!prog)
+		return (uint64_t)(uintptr_t)labels;
+#define DISPATCH() goto *pc->handler
 #define CASE(name) case OP_##name: L_##name
 #else
 #define DISPATCH() goto dispatch
@@ -420,6 +434,13 @@ static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
 #endif
 #define NEXT() do { pc++; DISPATCH(); } while (0)
 
+	for (int i = 0; i < 5; i++)
+		reg[i + 1] = args[i];
+	reg[0] = 0;
+	reg[6] = reg[7] = reg[8] = reg[9] = 0;
+	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+	pc = &prog->insns[start];
+	base = prog->insns;
 #ifndef INTERP_COMPUTED_GOTO
 dispatch:
 #endif
