@@ -17,8 +17,9 @@ cmake --build build-tsan -j"$jobs" --target $threaded
 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j"$jobs" \
 	-R "^($(echo $threaded | tr ' ' '|'))\$"
 
-echo "== every test under ASan+UBSan"
-cmake -S . -B build-asan -DBPFVM_WERROR=ON -DBPFVM_SANITIZE=ON -DCMAKE_BUILD_TYPE=Debug >/dev/null
+echo "== every test under ASan+UBSan (and the interpreter's portable switch dispatch)"
+cmake -S . -B build-asan -DBPFVM_WERROR=ON -DBPFVM_SANITIZE=ON -DBPFVM_INTERP_SWITCH=ON \
+	-DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build-asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	ctest --test-dir build-asan --output-on-failure -j"$jobs"
