@@ -5,6 +5,8 @@
  * only: this is an ISA test, not a safety one. */
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,35 @@
 #include "cli/cli.h"
 #include "helpers/conformance.h"
 
+/* Unverified programs may loop forever; the plugin gives up after a while
+ * instead of hanging its caller. */
+static unsigned timeout_s = 10;
+
+static void on_timeout(int sig)
+{
+	static const char msg[] = "bpfvm: the program did not finish in time (--timeout)\n";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+		_exit(CLI_USAGE);
+	_exit(CLI_USAGE);
+}
+
 static int parse_args(int argc, char **argv, const char **mem_hex, int *engine)
 {
 	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--engine")) {
+		if (!strcmp(argv[i], "--timeout")) {
+			char *end;
+			unsigned long v;
+
+			if (i + 1 >= argc)
+				return cli_fail("--timeout needs a number of seconds");
+			v = strtoul(argv[++i], &end, 10);
+			if (*end || end == argv[i] || v == 0 || v > 86400)
+				return cli_fail("--timeout: '%s' is not a number of seconds from 1 to "
+						"86400", argv[i]);
+			timeout_s = (unsigned)v;
+		} else if (!strcmp(argv[i], "--engine")) {
 			if (i + 1 >= argc)
 				return cli_fail("--engine needs a value (interp or jit)");
 			if (cli_parse_engine(argv[++i], engine))
@@ -95,7 +122,10 @@ int cmd_conformance_plugin(int argc, char **argv)
 	{
 		const uint64_t args[5] = { (uint64_t)(uintptr_t)mem, mem_len };
 
+		signal(SIGALRM, on_timeout);
+		alarm(timeout_s);
 		r0 = bpfvm_exec_run_args(exec, args, &run);
+		alarm(0);
 	}
 	bpfvm_exec_free(exec);
 	free(mem);
