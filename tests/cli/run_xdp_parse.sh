@@ -37,7 +37,7 @@ cases = [
      {9999: 1, 53: 40}, {17: 36}),
     ("tcp", tcp_packet("10.0.0.2", "10.0.0.1", 1, 9999), XDP_PASS, {9999: 0, 53: 40}, {6: 45}),
     ("arp", arp_packet(), XDP_PASS, {9999: 0, 53: 40}, {}),
-    ("runt frame", bytes(10), XDP_ABORTED, {9999: 0, 53: 40}, {}),
+    ("ethernet header only", eth(0x0800, b""), XDP_ABORTED, {9999: 0, 53: 40}, {}),
     ("truncated udp header", udp_packet("10.0.0.2", "10.0.0.1", 1, 9999)[:38], XDP_ABORTED,
      {9999: 0, 53: 40}, {17: 32}),
 ]

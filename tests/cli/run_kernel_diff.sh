@@ -1,0 +1,293 @@
+#!/bin/bash
+# The differential test of issue 6: the same objects, packets and map
+# pre-fills run in the Linux kernel (tools/kernel_run: libbpf +
+# BPF_PROG_TEST_RUN) and in bpfvm (both engines), comparing retval, data_out,
+# ctx_out and every map's contents after the run. Known, explained
+# differences are listed in KNOWN below with the reason and printed on every
+# run; any other difference fails. cgroup_sock_addr programs, which Linux
+# cannot test-run, are checked against hand-written expectations in
+# run_cgroup_misc.sh instead. Skips without root, libbpf or a kernel that
+# loads BPF. Nothing is pinned: the kernel's objects die with kernel_run.
+export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
+exec python3 - <<'PY'
+import json, os, socket, sys
+sys.path.insert(0, os.environ["RUN_LIB_DIR"])
+import run_lib
+from run_lib import *
+
+skip_unless_ready()
+KRUN = os.environ.get("BPFVM_KERNEL_RUN", "")
+if not KRUN or not os.path.exists(KRUN):
+    print("skip: tools/kernel_run was not built (needs libbpf-dev)")
+    sys.exit(77)
+if os.geteuid() != 0:
+    print("skip: the kernel side needs root (BPF_PROG_TEST_RUN of XDP and tc programs)")
+    sys.exit(77)
+p = subprocess.run([KRUN, "--probe"], capture_output=True, text=True)
+if p.returncode != 0:
+    print("skip:", p.stderr.strip() or "the kernel refuses BPF")
+    sys.exit(77)
+
+# Inputs are kept in the build tree so the commands printed for a difference
+# can be run again by hand.
+if os.environ.get("BPFVM_BUILD"):
+    run_lib.TMP = os.path.join(os.environ["BPFVM_BUILD"], "run_kernel_diff")
+    os.makedirs(run_lib.TMP, exist_ok=True)
+
+# Maps whose values are kernel object ids in Linux (program and map ids) and
+# references in bpfvm: only their keys are compared.
+ID_VALUED = {"jmp_static", "jmp_runtime", "outer_arr", "outer_hash", "tx_ports"}
+# Maps holding host-dependent values (times, CPU ids, random numbers).
+HOST_VALUED = {"misc_out"}
+
+# (case label prefix, field) -> why bpfvm and Linux differ there. A
+# difference listed here is reported but does not fail; one that stops
+# occurring is reported so the entry can be removed. Field "refused": one
+# side refused the input (Linux: BPF_PROG_TEST_RUN failed; bpfvm: exit 2).
+KNOWN = {
+    ("xdp_parse runt", "refused"):
+        "bpfvm bug: Linux's test-run refuses XDP packets shorter than an Ethernet header "
+        "(EINVAL); bpfvm runs them (its skb test-run does refuse them)",
+    ("tail_entry", "maps"):
+        "bpfvm run --json lists program arrays as []; Linux lists the filled slots "
+        "(values are program ids there, so only keys would be compared)",
+    ("tc_dnat ctx", "ctx_out"):
+        "bpfvm bug: Linux's skb ctx_out is the input context with only mark, priority, "
+        "ingress_ifindex, ifindex, tstamp, cb, wire_len, gso_segs and hwtstamp written "
+        "back (convert_skb_to___skb); bpfvm copies out its whole __sk_buff (len, pkt_type, "
+        "protocol are non-zero) and reports gso_segs 1 where Linux reports 0",
+    ("meta_mark", "data_out"):
+        "bpfvm bug: Linux's XDP test-run returns data_out from data_meta (the 8 metadata bytes, "
+        "then the packet); bpfvm returns the packet without the metadata",
+    ("sf_dns udp 53", "retval"):
+        "documented gap: Linux's test-run gives socket filters the packet from the network header "
+        "(eth_type_trans pulls the Ethernet header), bpfvm from the Ethernet header "
+        "(issue 6: 'for sched_cls/socket_filter the packet starts at the Ethernet header')",
+    ("sf_peek", "maps"):
+        "same as sf_dns: Linux shows the filter the IPv4 header at offset 0 and "
+        "skb->len without the 14-byte Ethernet header",
+    ("cg_count", "maps"):
+        "documented gap, cgroup_skb: Linux's skb->len excludes the Ethernet header, bpfvm's includes it",
+    ("ringbuf_events", "maps"):
+        "gap in bpfvm run --json: it lists ring buffers as [] (not iterated); Linux's user space "
+        "consumes the two committed records",
+    ("qs_ops", "maps"):
+        "gap in bpfvm run --json: it lists queues and stacks as []; kernel_run pops "
+        "their elements",
+    ("qs_full", "maps"):
+        "gap in bpfvm run --json: it lists queues and stacks as []; kernel_run pops "
+        "their elements",
+}
+# Every socket_filter/cgroup_skb case differs the same way in data_out: Linux
+# zeroes the Ethernet header it pulled before copying the packet out.
+L3_PROGS = {"sf_dns", "sf_peek", "cg_count"}
+L3_REASON = ("Linux's test-run zeroes the pulled Ethernet header of socket_filter and "
+             "cgroup_skb packets in data_out; bpfvm returns it unchanged")
+
+
+def norm_maps(maps):
+    out = {}
+    for name, elems in maps.items():
+        # Global data maps are "<obj prefix>.data" in libbpf, maybe other in bpfvm.
+        key = name[name.index("."):] if "." in name else name
+        if key in HOST_VALUED:
+            continue
+        rows = []
+        for k, v in elems:
+            if key in ID_VALUED:
+                v = None
+            elif isinstance(v, list):
+                # Per-CPU: which CPU ran and how many CPUs exist differ; the
+                # non-zero slots do not.
+                v = sorted(x for x in v if int(x, 16) != 0)
+            rows.append([k, v])
+        if key not in ("fifo", "lifo"):
+            rows.sort(key=lambda r: r[0])
+        out[key] = rows
+    return out
+
+
+def kernel(args):
+    p = subprocess.run([KRUN] + args[1:], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+cases = []
+
+
+def case(label, objname, prog, **kw):
+    cases.append((label, objname, prog, kw))
+
+
+pkt = udp_packet("10.0.0.2", "10.0.0.1", 1234, 53, b"query")
+block = [("blocklist", u16(9999), u64(0)), ("blocklist", u16(53), u64(40))]
+for label, p_ in [("udp 80", udp_packet("10.0.0.2", "10.0.0.1", 1, 80)),
+                  ("udp 9999", udp_packet("10.0.0.2", "10.0.0.1", 1, 9999)),
+                  ("udp 53 ip options", udp_packet("10.0.0.2", "10.0.0.1", 1, 53,
+                                                   options=bytes([1, 1, 1, 0]))),
+                  ("tcp", tcp_packet("10.0.0.2", "10.0.0.1", 1, 9999)),
+                  ("arp", arp_packet()), ("runt", bytes(10)),
+                  ("truncated udp", udp_packet("10.0.0.2", "10.0.0.1", 1, 9999)[:38])]:
+    case("xdp_parse " + label, "run_xdp_parse", "xdp_parse", data=p_, maps=block)
+case("xdp_parse 4000 bytes", "run_xdp_parse", "xdp_parse",
+     data=udp_packet("10.0.0.2", "10.0.0.1", 1, 80, bytes(4000 - 42)), maps=block)
+case("xdp_parse repeat 5", "run_xdp_parse", "xdp_parse",
+     data=udp_packet("10.0.0.2", "10.0.0.1", 1, 9999), maps=block, repeat=5)
+
+case("lru_flow x3", "run_lru", "lru_flow", data=pkt, repeat=3)
+case("lru_fill", "run_lru", "lru_fill", data=bytes(64))
+
+
+def v4key(prefix, addr):
+    return u32(prefix) + socket.inet_aton(addr).hex()
+
+
+def v6key(prefix, addr):
+    return u32(prefix) + socket.inet_pton(socket.AF_INET6, addr).hex()
+
+
+routes4 = [("routes4", v4key(n, a), u32(n + 1)) for n, a in
+           [(0, "0.0.0.0"), (8, "10.0.0.0"), (16, "10.1.0.0"), (24, "10.1.2.0"),
+            (31, "10.1.2.2"), (32, "10.1.2.3"), (12, "172.16.0.0")]]
+for dst in ["10.1.2.3", "10.1.2.2", "10.1.2.4", "10.1.3.1", "10.200.0.1", "172.31.255.255",
+            "172.32.0.0", "192.0.2.1"]:
+    case("lpm_route " + dst, "run_lpm", "lpm_route", data=udp_packet("192.0.2.9", dst, 1, 2),
+         maps=routes4)
+routes6 = [("routes6", v6key(n, a), u32(n + 1)) for n, a in
+           [(0, "::"), (32, "2001:db8::"), (48, "2001:db8:1::"), (64, "2001:db8:1:2::"),
+            (127, "2001:db8:1:2::2"), (128, "2001:db8:1:2::1")]]
+for dst in ["2001:db8:1:2::1", "2001:db8:1:2::3", "2001:db8:1:2::9", "2001:db8:1:3::1",
+            "2001:db8:2::1", "fe80::1"]:
+    case("lpm_route " + dst, "run_lpm", "lpm_route", data=ipv6_packet("2001:db8::99", dst),
+         maps=routes6)
+case("lpm_self", "run_lpm", "lpm_self", data=bytes(64))
+
+case("ringbuf_events", "run_ringbuf", "ringbuf_events", data=pkt)
+case("ringbuf_full", "run_ringbuf", "ringbuf_full", data=pkt)
+case("qs_ops", "run_queue_stack", "qs_ops", data=pkt)
+case("qs_ops prefilled", "run_queue_stack", "qs_ops", data=pkt,
+     maps=[("fifo", "", u32(9)), ("lifo", "", u32(9))])
+case("qs_full", "run_queue_stack", "qs_full", data=pkt)
+
+for label, first, maps in [("static 0", b"\0\0", []), ("static 2", b"\2\0", []),
+                           ("static 1 empty", b"\1\0", []),
+                           ("runtime 1", b"\1\1", [("jmp_runtime", u32(1), "tail_b")]),
+                           ("runtime chain", b"\3\1", [("jmp_runtime", u32(3), "tail_loop")])]:
+    case("tail_entry " + label, "run_tailcall", "tail_entry", data=first + bytes(30), maps=maps)
+for first in [b"\0\1", b"\1\3", b"\1\1", b"\2\1", b"\0\2"]:
+    case("mim_bump %s" % first.hex(), "run_map_in_map", "mim_bump", data=first + bytes(38))
+case("global_rw", "run_global", "global_rw", data=bytes(range(1, 47)))
+case("global_rw x4", "run_global", "global_rw", data=bytes(range(1, 47)), repeat=4)
+for n, stop in [(10, 0), (10, 4), (0, 0), (200, 0)]:
+    case("loop_sum %d %d" % (n, stop), "run_callbacks", "loop_sum",
+         data=bytes([n, stop]) + bytes(30))
+case("walk_maps", "run_callbacks", "walk_maps", data=bytes(32),
+     maps=[("cb_array", u32(i), u64(10 * (i + 1))) for i in range(4)] +
+          [("cb_hash", u32(k), u64(300)) for k in range(1, 6)])
+case("spin_count x10", "run_spinlock", "spin_count", data=bytes(50), repeat=10)
+
+case("ipip_encap", "run_xdp_adjust", "ipip_encap", data=pkt)
+case("ipip_decap plain", "run_xdp_adjust", "ipip_decap", data=pkt)
+case("ipip_encap x3", "run_xdp_adjust", "ipip_encap", data=pkt, repeat=3)
+case("tail_grow x3", "run_xdp_adjust", "tail_grow", data=pkt, repeat=3)
+case("tc_dnat x2", "run_tc_nat", "tc_dnat", data=udp_packet("10.0.0.2", "10.0.0.1", 4000, 53),
+     repeat=2)
+case("tail_trim", "run_xdp_adjust", "tail_trim", data=bytes(range(100)))
+case("tail_grow", "run_xdp_adjust", "tail_grow", data=pkt)
+case("meta_mark", "run_xdp_adjust", "meta_mark", data=pkt)
+case("adjust_limits", "run_xdp_adjust", "adjust_limits", data=bytes(range(100)))
+
+for label, p_ in [("udp", udp_packet("10.0.0.2", "10.0.0.1", 4000, 53, b"dns?")),
+                  ("udp odd", udp_packet("10.0.0.2", "10.0.0.1", 4000, 53, b"abcde")),
+                  ("tcp", tcp_packet("10.0.0.2", "10.0.0.1", 40000, 80, b"GET /\r\n")),
+                  ("other", udp_packet("10.0.0.2", "10.0.0.7", 4000, 53))]:
+    case("tc_dnat " + label, "run_tc_nat", "tc_dnat", data=p_)
+case("tc_dnat ctx", "run_tc_nat", "tc_dnat", data=udp_packet("10.0.0.2", "10.0.0.1", 4000, 53),
+     ctx=bytes(192))
+case("tc_fields", "run_tc_nat", "tc_fields", data=pkt)
+case("sf_dns udp 53", "run_socket", "sf_dns", data=udp_packet("10.0.0.2", "10.0.0.1", 9, 53))
+case("sf_dns udp 54", "run_socket", "sf_dns", data=udp_packet("10.0.0.2", "10.0.0.1", 9, 54))
+case("sf_peek", "run_socket", "sf_peek", data=pkt)
+case("cg_count", "run_socket", "cg_count", data=pkt, repeat=3)
+case("xdp_redir", "run_redirect", "xdp_redir", data=pkt)
+case("tc_redir", "run_redirect", "tc_redir", data=pkt)
+case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(40),
+     maps=[("tx_ports", u32(1), u32(1))])
+case("xdp_redir_map 2", "run_redirect_map", "xdp_redir_map", data=b"\2" + bytes(40),
+     maps=[("tx_ports", u32(1), u32(1))])
+case("csum", "run_misc", "csum", data=pkt)
+case("printk", "run_misc", "printk", data=pkt)
+case("time_rand_cpu", "run_misc", "time_rand_cpu", data=pkt)
+
+same = known = 0
+seen_known = set()
+
+
+def known_why(label, field):
+    for (prefix, f), why in KNOWN.items():
+        if f == field and label.startswith(prefix):
+            seen_known.add((prefix, f))
+            return why
+    return None
+
+
+for label, objname, prog, kw in cases:
+    args = run_args(objname, prog, **kw)
+    krc, kout, kerr = kernel(args)
+    if krc not in (0, 3) or (krc == 3 and "BPF_PROG_TEST_RUN failed" not in kerr):
+        fail("%s: kernel_run exited %d: %s" % (label, krc, kerr.strip()))
+        continue
+    for engine in engines():
+        eargs = run_args(objname, prog, engine=engine, **kw)
+        cmd = "bpfvm " + " ".join(eargs)
+        rc, out, err = bpfvm(eargs)
+        if rc != 0 and "not supported" in err and objname == "run_redirect_map":
+            print("KNOWN %s [%s]: bpfvm refuses the object: %s\n  why: gap: bpfvm cannot "
+                  "create BPF_MAP_TYPE_DEVMAP maps" % (label, engine, err.strip()))
+            known += 1
+            continue
+        if (krc != 0) != (rc != 0):
+            why = known_why(label, "refused")
+            what = "%s: refused by %s only: linux: %s; bpfvm: %s\n  see: %s" % (
+                label, "Linux" if krc else "bpfvm", kerr.strip() or "ran",
+                err.strip() or "ran", cmd)
+            if why:
+                print("KNOWN %s\n  why: %s" % (what, why))
+                known += 1
+            else:
+                fail(what)
+            continue
+        if krc != 0:
+            same += 1
+            continue
+        k = json.loads(kout)
+        b = json.loads(out)
+        diffs = []
+        kdata, bdata = k["data_out"], b["data_out"]
+        if prog in L3_PROGS and len(kdata) == len(bdata) and kdata[28:] == bdata[28:] \
+                and kdata[:28] == "0" * 28:
+            print("KNOWN %s [%s]: data_out's first 14 bytes: %s" % (label, engine, L3_REASON))
+            kdata = bdata
+        for field, kv, bv in [("retval", k["retval"], b["retval"]),
+                              ("data_out", kdata, bdata),
+                              ("ctx_out", k.get("ctx_out"), b.get("ctx_out")),
+                              ("maps", norm_maps(k["maps"]), norm_maps(b["maps"]))]:
+            if kv == bv:
+                continue
+            why = known_why(label, field)
+            if why:
+                print("KNOWN %s [%s]: %s: linux %s, bpfvm %s\n  why: %s\n  see: %s" %
+                      (label, engine, field, json.dumps(kv)[:300], json.dumps(bv)[:300], why, cmd))
+                known += 1
+            else:
+                fail("%s [%s]: %s: linux %s, bpfvm %s\n  see: %s" %
+                     (label, engine, field, json.dumps(kv)[:400], json.dumps(bv)[:400], cmd))
+            diffs.append(field)
+        if not diffs:
+            same += 1
+for key in sorted(set(KNOWN) - seen_known):
+    print("note: known difference %s no longer occurs; remove it from KNOWN" % (key,))
+print("%d cases x %d engine(s): %d identical, %d known differences, %d failures" %
+      (len(cases), len(engines()), same, known, len(failures)))
+finish()
+PY
