@@ -23,7 +23,8 @@
 static const struct bpfvm_helper_proto table[] = {
 	[1] = { 1, "map_lookup_elem", bpfvm_helper_map_lookup_elem, BPFVM_HELPER_PLAIN,
 		RET_PTR_TO_MAP_VALUE_OR_NULL, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY }, 0,
-		MAPS_WITH_VALUES | MT(ARRAY_OF_MAPS) | MT(HASH_OF_MAPS) },
+		MAPS_WITH_VALUES | MT(ARRAY_OF_MAPS) | MT(HASH_OF_MAPS) | MT(DEVMAP) |
+		MT(DEVMAP_HASH) },
 	[2] = { 2, "map_update_elem", bpfvm_helper_map_update_elem, BPFVM_HELPER_PLAIN,
 		RET_INTEGER,
 		{ ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_KEY, ARG_PTR_TO_MAP_VALUE, ARG_ANYTHING }, 0,
@@ -67,7 +68,7 @@ static const struct bpfvm_helper_proto table[] = {
 	[44] = { 44, "xdp_adjust_head", bpfvm_helper_xdp_adjust_head, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, HELPER_F_PKT_INVALIDATE, 0 },
 	[51] = { 51, "redirect_map", bpfvm_helper_redirect_map, BPFVM_HELPER_PLAIN, RET_INTEGER,
-		 { ARG_CONST_MAP_PTR, ARG_ANYTHING, ARG_ANYTHING }, 0, MAPS_WITH_VALUES },
+		 { ARG_CONST_MAP_PTR, ARG_ANYTHING, ARG_ANYTHING }, 0, MT(DEVMAP) | MT(DEVMAP_HASH) },
 	[54] = { 54, "xdp_adjust_meta", bpfvm_helper_xdp_adjust_meta, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, HELPER_F_PKT_INVALIDATE, 0 },
 	[65] = { 65, "xdp_adjust_tail", bpfvm_helper_xdp_adjust_tail, BPFVM_HELPER_PLAIN,

@@ -29,6 +29,8 @@ const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type)
 	case BPFVM_MAP_TYPE_QUEUE: return &bpfvm_queue_ops;
 	case BPFVM_MAP_TYPE_STACK: return &bpfvm_stack_ops;
 	case BPFVM_MAP_TYPE_RINGBUF: return &bpfvm_ringbuf_ops;
+	case BPFVM_MAP_TYPE_DEVMAP: return &bpfvm_devmap_ops;
+	case BPFVM_MAP_TYPE_DEVMAP_HASH: return &bpfvm_devmap_hash_ops;
 	default: return NULL;
 	}
 }

@@ -123,6 +123,7 @@ const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type);
 extern const struct bpfvm_map_ops bpfvm_array_ops, bpfvm_percpu_array_ops, bpfvm_hash_ops,
 	bpfvm_percpu_hash_ops, bpfvm_lru_hash_ops, bpfvm_lru_percpu_hash_ops, bpfvm_lpm_trie_ops,
 	bpfvm_ringbuf_ops, bpfvm_prog_array_ops, bpfvm_array_of_maps_ops,
-	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops;
+	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops, bpfvm_devmap_ops,
+	bpfvm_devmap_hash_ops;
 
 #endif
