@@ -31,6 +31,10 @@ int cli_read_file(const char *path, uint8_t **data, size_t *len);
  * Returns 0 or -EINVAL with bpfvm_last_error() naming the bad character. */
 int cli_parse_hex(const char *text, uint8_t **out, size_t *len);
 
+/* `bpfvm disasm OBJ [--prog NAME]` for ELF objects (disasm_obj.c): argv as
+ * cmd_disasm received it. */
+int cli_disasm_object(const char *path, int argc, char **argv);
+
 /* Parses "interp" or "jit" (returns 0), else -EINVAL. */
 int cli_parse_engine(const char *name, int *engine);
 

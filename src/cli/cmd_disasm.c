@@ -33,9 +33,13 @@ int cmd_disasm(int argc, char **argv)
 	size_t len;
 	uint32_t cnt;
 
+	const char *prog = NULL;
+
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--asm"))
 			as_asm = 1;
+		else if (!strcmp(argv[i], "--prog") && i + 1 < argc)
+			prog = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])
 			return cli_fail("disasm: unknown option '%s' (usage: bpfvm disasm FILE.bin "
 					"[--asm])", argv[i]);
@@ -50,7 +54,11 @@ int cmd_disasm(int argc, char **argv)
 		return cli_fail("%s", bpfvm_last_error());
 	if (len >= sizeof(elf_magic) && !memcmp(data, elf_magic, sizeof(elf_magic))) {
 		free(data);
-		return cli_fail("%s: ELF objects are not supported by this build", path);
+		return cli_disasm_object(path, argc, argv);
+	}
+	if (prog) {
+		free(data);
+		return cli_fail("disasm: --prog needs an ELF object, %s is raw bytecode", path);
 	}
 	if (len == 0 || len % BPFVM_INSN_SIZE) {
 		free(data);
