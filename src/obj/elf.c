@@ -172,8 +172,11 @@ int elf_open(struct elf_file *e, const char *name, const uint8_t *buf, size_t le
 	e->name = name;
 	e->buf = buf;
 	e->len = len;
-	if (len < EHDR_SIZE || memcmp(buf, "\177ELF", 4) != 0)
+	if (len < 4 || memcmp(buf, "\177ELF", 4) != 0)
 		return bpfvm_errorf(-EINVAL, "%s: not an ELF file", name);
+	if (len < EHDR_SIZE)
+		return bpfvm_errorf(-EINVAL, "%s: truncated ELF header (%zu of %d bytes)", name, len,
+				    EHDR_SIZE);
 	if (buf[4] != 2)
 		return bpfvm_errorf(-EINVAL, "%s: not a 64-bit ELF file", name);
 	if (buf[5] != 1)

@@ -75,7 +75,7 @@ expect_error "disasm of a missing file" "nonexistent.bin" "$BPFVM" disasm "$tmp/
 expect_error "disasm of an empty file" "empty" "$BPFVM" disasm "$tmp/empty.bin"
 expect_error "disasm of 3 bytes" "not a multiple of 8" "$BPFVM" disasm "$tmp/odd.bin"
 expect_error "disasm of 12 bytes" "not a multiple of 8" "$BPFVM" disasm "$tmp/twelve.bin"
-expect_error "disasm of an ELF object" "ELF objects are not supported" "$BPFVM" disasm "$tmp/obj.o"
+expect_error "disasm of a truncated ELF object" "truncated ELF header" "$BPFVM" disasm "$tmp/obj.o"
 expect_error "disasm without a file" "usage" "$BPFVM" disasm
 expect_error "disasm with an unknown option" "unknown option" "$BPFVM" disasm --frob "$tmp/prog.bin"
 expect_error "asm of bad assembly names the line" "line 2: Invalid mnemonic: frob" "$BPFVM" asm "$tmp/bad.s" -o "$tmp/x.bin"
