@@ -2,9 +2,10 @@
 # bpfvm run, end to end: tail calls through program arrays (a static
 # __array(values) initialiser and --map NAME KEY PROGNAME at run time, up to
 # Linux's limit of 33), maps of maps (ARRAY_OF_MAPS, HASH_OF_MAPS), global
-# data in .data/.rodata/.bss, bpf_loop and bpf_for_each_map_elem callbacks and
-# bpf_spin_lock'ed values: run_tailcall.c, run_map_in_map.c, run_global.c,
-# run_callbacks.c, run_spinlock.c.
+# data in .data/.rodata/.bss, bpf_loop and bpf_for_each_map_elem callbacks,
+# bpf_spin_lock'ed values and the map helpers' error codes: run_tailcall.c,
+# run_map_in_map.c, run_global.c, run_callbacks.c, run_spinlock.c,
+# run_map_errors.c.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
 exec python3 - <<'PY'
 import os, sys
@@ -88,6 +89,18 @@ res = run("run_callbacks", "walk_maps", "for_each_map_elem empty hash", data=byt
 if res:
     eq(res["retval"], 0, "for_each_map_elem on an empty hash visits nothing")
     eq(map_dict(res, "cb_out").get(u32(1)), u64(4), "for_each_map_elem: an array has all slots")
+
+# --- map helper return codes (run_map_errors.c): slot -> Linux's value ---
+want_rc = {2: -17, 3: -2, 5: -22, 7: -7, 10: -2, 12: -7, 13: -7, 14: -17, 15: 1, 16: -17,
+           18: -7, 20: -22, 21: -22, 23: -17, 24: -2, 25: -2, 26: -2, 27: -7, 28: -22}
+res = run("run_map_errors", "map_errors", data=bytes(64))
+if res:
+    eq(res["retval"], 0, "map_errors: first slot differing from Linux's return code")
+    got = {le(bytes.fromhex(k)): int.from_bytes(bytes.fromhex(v), "little", signed=True)
+           for k, v in map_dict(res, "rc").items()}
+    eq({k: v for k, v in got.items() if v}, want_rc, "map_errors: return codes by slot")
+    eq(sorted(map_dict(res, "h4")), [u32(k) for k in (1, 2, 4)], "map_errors: h4 keys left")
+    eq(len(map_dict(res, "lru4")), 4, "map_errors: lru4 holds 4 after 6 inserts")
 
 # --- spin locks ---
 pkt = bytes(50)
