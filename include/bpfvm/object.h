@@ -132,6 +132,10 @@ const struct bpfvm_line_info *bpfvm_program_line_info_at(const struct bpfvm_prog
  * within the same function), or NULL when the object has no line info for it. */
 const struct bpfvm_line_info *bpfvm_program_line_info(const struct bpfvm_program *prog,
 						       uint32_t insn_idx);
+/* "file.c:42" (the file's base name) for the instruction, written into buf,
+ * or NULL when line info does not cover it; what diagnostics print. */
+const char *bpfvm_program_source_pos(const struct bpfvm_program *prog, uint32_t insn_idx,
+				     char *buf, size_t len);
 
 /* CO-RE relocation records (.BTF.ext), parsed but not applied here. */
 struct bpfvm_core_relo {

@@ -9,6 +9,7 @@ int cmd_disasm(int argc, char **argv);
 int cmd_conformance_plugin(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{ "asm", "asm FILE.s -o FILE.bin", cmd_asm },
@@ -16,6 +17,7 @@ static const struct cli_command commands[] = {
 	{ "conformance-plugin", "conformance-plugin [MEMHEX] [--engine interp|jit] [--timeout S]",
 	  cmd_conformance_plugin },
 	{ "show", "show OBJ [--json]", cmd_show },
+	{ "verify", "verify OBJ [--prog NAME] [--type PROGTYPE] [--json] [--stats]", cmd_verify },
 	{ "run", "run OBJ --prog NAME [--data FILE] [--ctx FILE] [--repeat N] "
 		 "[--engine interp|jit] [--map NAME KEYHEX VALUEHEX]... [--type T] [--json]",
 	  cmd_run },

@@ -82,14 +82,8 @@ static bool runnable(uint32_t prog_type)
 static const char *line_of(void *cookie, uint32_t insn)
 {
 	static _Thread_local char buf[256];
-	const struct bpfvm_line_info *li = bpfvm_program_line_info(cookie, insn);
-	const char *file;
 
-	if (!li || !li->file[0])
-		return NULL;
-	file = strrchr(li->file, '/');
-	snprintf(buf, sizeof(buf), "%s:%u", file ? file + 1 : li->file, li->line);
-	return buf;
+	return bpfvm_program_source_pos(cookie, insn, buf, sizeof(buf));
 }
 
 static int load_program(struct bpfvm_instance *inst, uint32_t idx,

@@ -1,0 +1,205 @@
+/* `bpfvm verify`: runs the verifier over an object's programs without loading
+ * anything (CLI contract in DESIGN.md). Exit 0 when every (or the named)
+ * program is accepted, 1 when one is rejected (one diagnostic per rejected
+ * program on stderr), 2 on unreadable input or bad usage. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfvm/bpfvm.h"
+#include "cli/cli.h"
+
+struct verify_args {
+	const char *obj, *prog, *type;
+	bool json, stats;
+};
+
+static int parse_args(int argc, char **argv, struct verify_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json"))
+			a->json = true;
+		else if (!strcmp(argv[i], "--stats"))
+			a->stats = true;
+		else if (!strcmp(argv[i], "--prog") && i + 1 < argc)
+			a->prog = argv[++i];
+		else if (!strcmp(argv[i], "--type") && i + 1 < argc)
+			a->type = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1])
+			return cli_fail("verify: unknown option or missing value: '%s'", argv[i]);
+		else if (!a->obj)
+			a->obj = argv[i];
+		else
+			return cli_fail("verify: unexpected argument '%s'", argv[i]);
+	}
+	if (!a->obj)
+		return cli_fail("usage: bpfvm verify OBJ [--prog NAME] [--type PROGTYPE] [--json] "
+				"[--stats]");
+	return 0;
+}
+
+/* The object's map definitions as the verifier sees them; a map-in-map's
+ * inner template becomes one more entry after the object's maps. */
+static struct bpfvm_verify_map *describe_maps(const struct bpfvm_object *obj, uint32_t *cnt)
+{
+	uint32_t n = bpfvm_object_map_count(obj), extra = n;
+	struct bpfvm_verify_map *maps = calloc(2 * (size_t)n + 1, sizeof(*maps));
+
+	if (!maps)
+		return NULL;
+	for (uint32_t i = 0; i < n; i++) {
+		const struct bpfvm_map_def *d = bpfvm_object_map(obj, i);
+
+		maps[i] = (struct bpfvm_verify_map){ d->type, d->key_size, d->value_size,
+						     d->max_entries, d->map_flags,
+						     d->spin_lock_off, -1 };
+		if (d->inner) {
+			maps[extra] = (struct bpfvm_verify_map){
+				d->inner->type, d->inner->key_size, d->inner->value_size,
+				d->inner->max_entries, d->inner->map_flags,
+				d->inner->spin_lock_off, -1 };
+			maps[i].inner_map = (int32_t)extra++;
+		} else if (d->inner_map_idx >= 0) {
+			maps[i].inner_map = d->inner_map_idx;
+		}
+	}
+	*cnt = extra;
+	return maps;
+}
+
+static const char *line_of(void *cookie, uint32_t insn)
+{
+	static char buf[256];
+
+	return bpfvm_program_source_pos(cookie, insn, buf, sizeof(buf));
+}
+
+static void print_json_string(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			printf("\\%c", *s);
+		else if ((unsigned char)*s < 0x20)
+			printf("\\u%04x", *s);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_result *r,
+		       bool first)
+{
+	const char *type = bpfvm_prog_type_name(bpfvm_program_type(p));
+	bool ok = r->verdict == BPFVM_VERIFY_ACCEPTED;
+
+	printf("%s{\"name\": ", first ? "" : ", ");
+	print_json_string(bpfvm_program_name(p));
+	printf(", \"section\": ");
+	print_json_string(bpfvm_program_section(p));
+	printf(", \"type\": ");
+	print_json_string(type ? type : "unknown");
+	printf(", \"verdict\": \"%s\"", ok ? "accepted" : "rejected");
+	if (ok) {
+		printf(", \"insn\": null, \"line\": null, \"message\": null");
+	} else {
+		printf(", \"insn\": %u, \"line\": ", r->insn);
+		if (r->line[0])
+			print_json_string(r->line);
+		else
+			printf("null");
+		printf(", \"message\": ");
+		print_json_string(r->message);
+	}
+	printf(", \"insns_processed\": %" PRIu64 ", \"states\": %" PRIu64
+	       ", \"peak_bytes\": %" PRIu64 ", \"time_us\": %.1f}",
+	       r->insns_processed, r->states, r->peak_bytes, r->time_ns / 1000.0);
+}
+
+static int verify_program(const char *obj_path, struct bpfvm_program *p,
+			  const struct bpfvm_verify_map *maps, uint32_t map_cnt,
+			  struct bpfvm_verify_result *r)
+{
+	struct bpfvm_verify_input in = { 0 };
+	int err;
+
+	in.insns = bpfvm_program_insns(p);
+	in.insn_cnt = bpfvm_program_insn_cnt(p);
+	in.prog_type = bpfvm_program_type(p);
+	in.expected_attach_type = bpfvm_program_expected_attach_type(p);
+	in.maps = maps;
+	in.map_cnt = map_cnt;
+	in.line_of = line_of;
+	in.cookie = p;
+	memset(r, 0, sizeof(*r));
+	err = bpfvm_verify(&in, r);
+	if (err && r->verdict != BPFVM_VERIFY_REJECTED) {
+		/* The verifier could not run at all: report it as a rejection. */
+		r->verdict = BPFVM_VERIFY_REJECTED;
+		snprintf(r->message, sizeof(r->message), "%s", bpfvm_last_error());
+	}
+	if (r->verdict == BPFVM_VERIFY_REJECTED)
+		fprintf(stderr, "%s: %s: %s%s%s\n", obj_path, bpfvm_program_name(p), r->line,
+			r->line[0] ? ": " : "", r->message);
+	return r->verdict == BPFVM_VERIFY_ACCEPTED ? 0 : CLI_REJECTED;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_args a = { 0 };
+	struct bpfvm_object *obj = NULL;
+	struct bpfvm_verify_map *maps = NULL;
+	uint32_t map_cnt = 0, checked = 0;
+	int err, status = CLI_OK;
+
+	if ((err = parse_args(argc, argv, &a)))
+		return err;
+	if (bpfvm_object_open(a.obj, NULL, &obj))
+		return cli_fail("%s", bpfvm_last_error());
+	if (a.prog && !bpfvm_object_find_program(obj, a.prog)) {
+		bpfvm_object_free(obj);
+		return cli_fail("%s: no program named '%s'", a.obj, a.prog);
+	}
+	maps = describe_maps(obj, &map_cnt);
+	if (!maps) {
+		bpfvm_object_free(obj);
+		return cli_fail("out of memory");
+	}
+	if (a.json)
+		printf("{\"programs\": [");
+	for (uint32_t i = 0; i < bpfvm_object_program_count(obj); i++) {
+		struct bpfvm_program *p = bpfvm_object_program(obj, i);
+		struct bpfvm_verify_result r;
+
+		if (a.prog && strcmp(a.prog, bpfvm_program_name(p)))
+			continue;
+		if (a.type) {
+			int type = bpfvm_prog_type_by_name(a.type);
+
+			if (type < 0) {
+				status = cli_fail("--type: unknown program type '%s'", a.type);
+				break;
+			}
+			bpfvm_program_set_type(p, (uint32_t)type);
+		}
+		if (verify_program(a.obj, p, maps, map_cnt, &r))
+			status = CLI_REJECTED;
+		if (a.json)
+			print_json(p, &r, checked == 0);
+		else if (a.stats)
+			printf("%s: %s, %" PRIu64 " insns processed, %" PRIu64 " states, peak %"
+			       PRIu64 " KiB, %.1f us\n", bpfvm_program_name(p),
+			       r.verdict == BPFVM_VERIFY_ACCEPTED ? "accepted" : "rejected",
+			       r.insns_processed, r.states, (r.peak_bytes + 1023) / 1024,
+			       r.time_ns / 1000.0);
+		checked++;
+	}
+	if (a.json)
+		printf("]}\n");
+	free(maps);
+	bpfvm_object_free(obj);
+	return status;
+}
