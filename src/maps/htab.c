@@ -89,10 +89,34 @@ static uint32_t hash_key(const void *key, uint32_t len, uint32_t seed)
 
 static void pool_push(struct bpfvm_htab *h, struct htab_elem *e)
 {
-	bpfvm_spin_lock(&h->pool_lock);
-	e->free_next = h->free;
-	h->free = e;
-	bpfvm_spin_unlock(&h->pool_lock);
+	struct htab_freelist *fl = &h->free[bpfvm_map_this_cpu() % h->n_free];
+
+	bpfvm_spin_lock(&fl->lock);
+	e->free_next = atomic_load_explicit(&fl->head, memory_order_relaxed);
+	atomic_store_explicit(&fl->head, e, memory_order_relaxed);
+	bpfvm_spin_unlock(&fl->lock);
+}
+
+/* An element from this CPU's free list, else from another's. */
+static struct htab_elem *freelist_pop(struct bpfvm_htab *h)
+{
+	uint32_t first = bpfvm_map_this_cpu() % h->n_free, i;
+
+	for (i = 0; i < h->n_free; i++) {
+		struct htab_freelist *fl = &h->free[(first + i) % h->n_free];
+		struct htab_elem *e;
+
+		if (!atomic_load_explicit(&fl->head, memory_order_relaxed))
+			continue;
+		bpfvm_spin_lock(&fl->lock);
+		e = atomic_load_explicit(&fl->head, memory_order_relaxed);
+		if (e)
+			atomic_store_explicit(&fl->head, e->free_next, memory_order_relaxed);
+		bpfvm_spin_unlock(&fl->lock);
+		if (e)
+			return e;
+	}
+	return NULL;
 }
 
 /* A new zeroed block of n elements, handed out by bumping a pointer, so pages
@@ -121,13 +145,10 @@ static struct htab_elem *lru_evict(struct bpfvm_htab *h);
  * element can be evicted). */
 static struct htab_elem *pool_pop(struct bpfvm_htab *h)
 {
-	struct htab_elem *e;
+	struct htab_elem *e = freelist_pop(h);
 
-	bpfvm_spin_lock(&h->pool_lock);
-	e = h->free;
-	if (e) {
-		h->free = e->free_next;
-	} else {
+	if (!e) {
+		bpfvm_spin_lock(&h->pool_lock);
 		if (!h->bump_left && !h->prealloc && pool_add(h, h->grow, true) && h->grow < 4096)
 			h->grow *= 2;
 		if (h->bump_left) {
@@ -135,8 +156,8 @@ static struct htab_elem *pool_pop(struct bpfvm_htab *h)
 			h->bump += h->elem_size;
 			h->bump_left--;
 		}
+		bpfvm_spin_unlock(&h->pool_lock);
 	}
-	bpfvm_spin_unlock(&h->pool_lock);
 	if (!e && h->lru)
 		e = lru_evict(h);
 	return e;
@@ -171,6 +192,11 @@ int bpfvm_htab_create(struct bpfvm_map **out, const struct bpfvm_map_create_opts
 	h->seed = (o->map_flags & BPFVM_F_ZERO_SEED) ? 0 : (uint32_t)time(NULL) * 2654435761u;
 	h->grow = 16;
 	pthread_mutex_init(&h->lru_lock, NULL);
+	h->n_free = (uint32_t)bpfvm_num_possible_cpus();
+	h->free = aligned_alloc(64, h->n_free * sizeof(*h->free));
+	if (!h->free)
+		goto nomem;
+	memset(h->free, 0, h->n_free * sizeof(*h->free));
 	h->buckets = calloc(n_buckets, sizeof(*h->buckets));
 	if (!h->buckets)
 		goto nomem;
@@ -191,6 +217,7 @@ int bpfvm_htab_create(struct bpfvm_map **out, const struct bpfvm_map_create_opts
 	*out = &h->map;
 	return 0;
 nomem:
+	free(h->free);
 	free(h->buckets);
 	pthread_mutex_destroy(&h->lru_lock);
 	free(h);
@@ -207,6 +234,7 @@ void bpfvm_htab_free(struct bpfvm_map *map)
 		free(c);
 	}
 	free(h->prealloc);
+	free(h->free);
 	free(h->buckets);
 	pthread_mutex_destroy(&h->lru_lock);
 	free(h);

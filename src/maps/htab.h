@@ -30,6 +30,11 @@ struct htab_bucket {
 	uint32_t lock;
 };
 
+struct htab_freelist {
+	_Alignas(64) uint32_t lock; /* one cache line per list */
+	_Atomic(struct htab_elem *) head;
+};
+
 struct htab_chunk {
 	struct htab_chunk *next;
 };
@@ -44,9 +49,12 @@ struct bpfvm_htab {
 	bool percpu, lru, of_maps;
 	atomic_uint count;       /* live elements */
 
-	/* The element pool. */
+	/* The element pool: a free list per CPU slot (as Linux's per-CPU
+	 * freelists), so writers on different threads rarely share a lock;
+	 * fresh elements come from the newest block under pool_lock. */
+	struct htab_freelist *free;
+	uint32_t n_free;
 	uint32_t pool_lock;
-	struct htab_elem *free;
 	char *bump;              /* never used elements of the newest block */
 	uint32_t bump_left;
 	struct htab_chunk *chunks;
