@@ -21,7 +21,7 @@ int bpfvm_fd_array_create(struct bpfvm_map **out, const struct bpfvm_map_create_
 	struct bpfvm_fd_array *a;
 	uint32_t i;
 
-	a = malloc(sizeof(*a) + (size_t)opts->max_entries * sizeof(a->slots[0]));
+	a = calloc(1, sizeof(*a) + (size_t)opts->max_entries * sizeof(a->slots[0]));
 	if (!a)
 		return bpfvm_errorf(-ENOMEM, "out of memory for map '%s'",
 				    opts->name ? opts->name : "");
