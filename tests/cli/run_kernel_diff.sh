@@ -242,11 +242,6 @@ for label, objname, prog, kw in cases:
         eargs = run_args(objname, prog, engine=engine, **kw)
         cmd = "bpfvm " + " ".join(eargs)
         rc, out, err = bpfvm(eargs)
-        if rc != 0 and "not supported" in err and objname == "run_redirect_map":
-            print("KNOWN %s [%s]: bpfvm refuses the object: %s\n  why: gap: bpfvm cannot "
-                  "create BPF_MAP_TYPE_DEVMAP maps" % (label, engine, err.strip()))
-            known += 1
-            continue
         if (krc != 0) != (rc != 0):
             why = known_why(label, "refused")
             what = "%s: refused by %s only: linux: %s; bpfvm: %s\n  see: %s" % (

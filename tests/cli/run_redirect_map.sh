@@ -2,7 +2,6 @@
 # bpfvm run, end to end: bpf_redirect_map through a BPF_MAP_TYPE_DEVMAP
 # (run_redirect_map.c): a filled slot gives XDP_REDIRECT with the target
 # reported in the result, an empty slot the fallback verdict from the flags.
-# Skips, naming the gap, while bpfvm cannot create device maps.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
 exec python3 - <<'PY'
 import os, sys
@@ -10,10 +9,6 @@ sys.path.insert(0, os.environ["RUN_LIB_DIR"])
 from run_lib import *
 
 skip_unless_ready()
-rc, out, err = bpfvm(run_args("run_redirect_map", "xdp_redir_map", data=bytes(16)))
-if rc != 0 and "not supported" in err:
-    print("skip: bpfvm cannot load a BPF_MAP_TYPE_DEVMAP yet:", err.strip())
-    sys.exit(77)
 ports = [("tx_ports", u32(1), u32(5)), ("tx_ports", u32(2), u32(7))]
 for first, want, ifindex in [(1, 4, 5), (2, 4, 7), (0, 2, None), (5, 4, 5)]:
     res = run("run_redirect_map", "xdp_redir_map", "redirect_map slot %d" % first,
