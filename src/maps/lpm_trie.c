@@ -33,7 +33,9 @@
 struct lpm_node {
 	_Atomic(struct lpm_node *) child[2];
 	struct lpm_node *free_next;
-	uint32_t prefixlen;
+	/* Fields a lock-free walk reads are atomic (relaxed data bytes), so a
+	 * walk racing the recycling of a node is a retry, not a data race. */
+	_Atomic uint32_t prefixlen;
 	_Atomic uint32_t flags;
 	/* data[data_size], then the value at value_off */
 };
@@ -147,6 +149,14 @@ static void node_free(struct bpfvm_lpm *t, struct lpm_node *n)
 	t->free = n;
 }
 
+static void store_data(uint8_t *dst, const uint8_t *src, uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
+}
+
 static int extract_bit(const uint8_t *data, uint32_t index)
 {
 	return !!(data[index / 8] & (1u << (7 - index % 8)));
@@ -162,7 +172,7 @@ static uint32_t prefix_match(const struct bpfvm_lpm *t, struct lpm_node *n, uint
 	if (limit > t->max_prefixlen)
 		limit = t->max_prefixlen;
 	for (i = 0; i < t->data_size && len < limit; i++) {
-		uint8_t diff = nd[i] ^ data[i];
+		uint8_t diff = __atomic_load_n(&nd[i], __ATOMIC_RELAXED) ^ data[i];
 
 		if (diff) {
 			while (!(diff & 0x80)) {
@@ -269,7 +279,7 @@ static long lpm_update(struct bpfvm_map *map, const void *key, const void *value
 		goto out;
 	}
 	new_node->prefixlen = prefixlen;
-	memcpy(node_data(new_node), data, t->data_size);
+	store_data(node_data(new_node), data, t->data_size);
 	memcpy(node_value(t, new_node), value, map->value_size);
 
 	while ((node = atomic_load_explicit(slot, memory_order_relaxed))) {
@@ -329,7 +339,7 @@ static long lpm_update(struct bpfvm_map *map, const void *key, const void *value
 	}
 	im->prefixlen = matchlen;
 	atomic_store_explicit(&im->flags, NODE_IM, memory_order_relaxed);
-	memcpy(node_data(im), node_data(node), t->data_size);
+	store_data(node_data(im), node_data(node), t->data_size);
 	if (extract_bit(data, matchlen)) {
 		store(&im->child[0], node);
 		store(&im->child[1], new_node);

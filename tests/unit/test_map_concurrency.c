@@ -3,13 +3,16 @@
  * when missing) and adds 1 with an atomic instruction, and bumps a per-CPU
  * counter the same way; meanwhile a user-space thread churns other keys of the
  * same hash map (insert, update, delete, iterate), which recycles elements
- * under the readers. No increment may be lost. Run it in a -DBPFVM_TSAN=ON
+ * under the readers. No increment may be lost. Then LPM lookups of stable
+ * prefixes while a writer inserts and deletes prefixes around them: every
+ * lookup must find its longest match. Run it in a -DBPFVM_TSAN=ON
  * build for the data-race check. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 
 #include "bpfvm/bpfvm.h"
+#include "maps/map.h"
 #include "test.h"
 
 enum { THREADS = 4, RUNS = 20000, KEYS = 64 };
@@ -156,9 +159,88 @@ static void test_engine(enum bpfvm_engine engine)
 	bpfvm_map_free(percpu);
 }
 
+struct lpm_key {
+	uint32_t prefixlen;
+	uint8_t a[4];
+};
+
+static struct bpfvm_map *lpm;
+
+static uint32_t lpm_get(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
+{
+	struct lpm_key k = { 32, { a, b, c, d } };
+	uint32_t *v = bpfvm_map_prog_lookup(lpm, &k);
+
+	return v ? *v : 0;
+}
+
+static void *lpm_reader(void *arg)
+{
+	unsigned i, bad = 0;
+
+	for (i = 0; i < 200000; i++) {
+		bad += lpm_get(10, 1, 2, 50) != 24;
+		bad += lpm_get(10, 1, 9, (uint8_t)i) != 16;
+		bad += lpm_get(10, 5, 0, 1) != 8;
+		bad += lpm_get(11, 0, 0, 1) != 0;
+	}
+	return (void *)(uintptr_t)bad;
+}
+
+static void *lpm_writer(void *arg)
+{
+	uint32_t v = 1;
+	unsigned n = 0;
+
+	while (!atomic_load(&stop)) {
+		struct lpm_key k32 = { 32, { 10, 1, 2, (uint8_t)(100 + n % 100) } };
+		struct lpm_key k24 = { 24, { 10, 3, (uint8_t)(n % 50), 0 } };
+
+		bpfvm_map_update_elem(lpm, &k32, &v, BPFVM_ANY);
+		bpfvm_map_update_elem(lpm, &k24, &v, BPFVM_ANY);
+		k32.a[3] = (uint8_t)(100 + (n * 7) % 100);
+		bpfvm_map_delete_elem(lpm, &k32);
+		k24.a[2] = (uint8_t)((n * 3) % 50);
+		bpfvm_map_delete_elem(lpm, &k24);
+		n++;
+	}
+	return NULL;
+}
+
+static void test_lpm(void)
+{
+	struct bpfvm_map_create_opts o = { .sz = sizeof(o), .map_type = BPFVM_MAP_TYPE_LPM_TRIE,
+					   .key_size = 8, .value_size = 4, .max_entries = 1000,
+					   .map_flags = BPFVM_F_NO_PREALLOC };
+	static const struct { struct lpm_key k; uint32_t v; } stable[] = {
+		{ { 8, { 10, 0, 0, 0 } }, 8 },
+		{ { 16, { 10, 1, 0, 0 } }, 16 },
+		{ { 24, { 10, 1, 2, 0 } }, 24 },
+	};
+	pthread_t r[2], w;
+	void *ret;
+	int i;
+
+	CHECK_EQ_U64(bpfvm_map_create(&o, &lpm), 0);
+	for (i = 0; i < 3; i++)
+		CHECK_EQ_U64(bpfvm_map_update_elem(lpm, &stable[i].k, &stable[i].v, BPFVM_ANY), 0);
+	atomic_store(&stop, false);
+	pthread_create(&w, NULL, lpm_writer, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_create(&r[i], NULL, lpm_reader, NULL);
+	for (i = 0; i < 2; i++) {
+		pthread_join(r[i], &ret);
+		CHECK_EQ_U64((uintptr_t)ret, 0);
+	}
+	atomic_store(&stop, true);
+	pthread_join(w, NULL);
+	bpfvm_map_free(lpm);
+}
+
 int main(void)
 {
 	test_engine(BPFVM_ENGINE_INTERP);
 	test_engine(BPFVM_ENGINE_JIT);
+	test_lpm();
 	return test_exit();
 }
