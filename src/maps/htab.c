@@ -240,22 +240,48 @@ void bpfvm_htab_free(struct bpfvm_map *map)
 	free(h);
 }
 
-/* Keys of 4 and 8 bytes (most maps) compare as one integer. */
-static bool key_equal(const void *a, const void *b, uint32_t size)
+/* An element's key is read by lock-free lookups while a recycling writer may
+ * rewrite it, so it is stored and loaded as relaxed atomic 8-byte words (its
+ * room is 8-aligned and padded): a racing reader sees old or new words and
+ * fails the compare, with no data race. Short keys compare as one word. */
+static bool key_equal(const void *elem_key, const void *key, uint32_t size)
 {
-	uint64_t x = 0, y = 0;
+	const uint64_t *ek = elem_key;
+	uint64_t w, kw;
+	uint32_t i;
 
-	switch (size) {
-	case 4:
-		memcpy(&x, a, 4);
-		memcpy(&y, b, 4);
-		return x == y;
-	case 8:
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		return x == y;
-	default:
-		return !memcmp(a, b, size);
+	for (i = 0; i + 8 <= size; i += 8) {
+		memcpy(&kw, (const char *)key + i, 8);
+		if (__atomic_load_n(&ek[i / 8], __ATOMIC_RELAXED) != kw)
+			return false;
+	}
+	if (i == size)
+		return true;
+	w = __atomic_load_n(&ek[i / 8], __ATOMIC_RELAXED);
+	return !memcmp(&w, (const char *)key + i, size - i);
+}
+
+static void key_store(void *elem_key, const void *key, uint32_t size)
+{
+	uint64_t *ek = elem_key, w;
+	uint32_t i;
+
+	for (i = 0; i < size; i += 8) {
+		w = 0;
+		memcpy(&w, (const char *)key + i, size - i < 8 ? size - i : 8);
+		__atomic_store_n(&ek[i / 8], w, __ATOMIC_RELAXED);
+	}
+}
+
+static void key_load(void *key, const void *elem_key, uint32_t size)
+{
+	const uint64_t *ek = elem_key;
+	uint64_t w;
+	uint32_t i;
+
+	for (i = 0; i < size; i += 8) {
+		w = __atomic_load_n(&ek[i / 8], __ATOMIC_RELAXED);
+		memcpy((char *)key + i, &w, size - i < 8 ? size - i : 8);
 	}
 }
 
@@ -313,7 +339,7 @@ static struct htab_elem *find_locked(struct bpfvm_htab *h, struct htab_bucket *b
 		struct htab_elem *e = (struct htab_elem *)p;
 
 		if (atomic_load_explicit(&e->hash, memory_order_relaxed) == hash &&
-		    !memcmp(htab_elem_key(e), key, h->map.key_size)) {
+		    key_equal(htab_elem_key(e), key, h->map.key_size)) {
 			*link = l;
 			return e;
 		}
@@ -460,7 +486,7 @@ long bpfvm_htab_update(struct bpfvm_map *map, const void *key, const void *value
 			goto out;
 		}
 	}
-	memcpy(htab_elem_key(e), key, map->key_size);
+	key_store(htab_elem_key(e), key, map->key_size);
 	atomic_store_explicit(&e->hash, hash, memory_order_relaxed);
 	atomic_store_explicit(&e->ref, 0, memory_order_relaxed);
 	copy_in(h, e, value, all_cpus, true);
@@ -572,7 +598,7 @@ int bpfvm_htab_get_next_key(struct bpfvm_map *map, const void *key, void *next_k
 		if (e) {
 			p = atomic_load_explicit(&e->next, memory_order_acquire);
 			if (!IS_NULLS(p)) {
-				memcpy(next_key, htab_elem_key((struct htab_elem *)p), map->key_size);
+				key_load(next_key, htab_elem_key((struct htab_elem *)p), map->key_size);
 				return 0;
 			}
 			b = (hash & (h->n_buckets - 1)) + 1;
@@ -581,7 +607,7 @@ int bpfvm_htab_get_next_key(struct bpfvm_map *map, const void *key, void *next_k
 	for (; b < h->n_buckets; b++) {
 		p = atomic_load_explicit(&h->buckets[b].head, memory_order_acquire);
 		if (!IS_NULLS(p)) {
-			memcpy(next_key, htab_elem_key((struct htab_elem *)p), map->key_size);
+			key_load(next_key, htab_elem_key((struct htab_elem *)p), map->key_size);
 			return 0;
 		}
 	}

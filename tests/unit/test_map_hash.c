@@ -211,8 +211,51 @@ static void test_locked(void)
 	bpfvm_map_free(m);
 }
 
+/* Keys whose size is not a multiple of 8 (a 13-byte 5-tuple-like key):
+ * every byte counts, including the last. */
+static void test_odd_keys(void)
+{
+	struct bpfvm_map *m;
+	uint8_t k[13], next[13];
+	uint32_t v, i, found = 0;
+	int err;
+
+	m = make(BPFVM_MAP_TYPE_HASH, 13, 4, 64, 0, &err);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	memset(k, 0xab, sizeof(k));
+	for (i = 0; i < 40; i++) {
+		k[12] = (uint8_t)i;
+		k[i % 12] ^= 1;
+		v = i;
+		CHECK_EQ_U64(bpfvm_map_update_elem(m, k, &v, BPFVM_NOEXIST), 0);
+		k[i % 12] ^= 1;
+	}
+	for (i = 0; i < 40; i++) {
+		k[12] = (uint8_t)i;
+		k[i % 12] ^= 1;
+		CHECK_EQ_U64(bpfvm_map_lookup_elem(m, k, &v), 0);
+		CHECK_EQ_U64(v, i);
+		k[12] ^= 0x80;
+		CHECK_EQ_U64(bpfvm_map_lookup_elem(m, k, &v), -ENOENT);
+		k[12] ^= 0x80;
+		k[i % 12] ^= 1;
+	}
+	for (err = bpfvm_map_get_next_key(m, NULL, next); !err;
+	     err = bpfvm_map_get_next_key(m, k, next)) {
+		memcpy(k, next, sizeof(k));
+		CHECK_EQ_U64(bpfvm_map_lookup_elem(m, k, &v), 0);
+		CHECK_EQ_U64(k[12], v);
+		found++;
+	}
+	CHECK_EQ_U64(found, 40);
+	bpfvm_map_free(m);
+}
+
 int main(void)
 {
+	test_odd_keys();
 	test_create_rules();
 	test_basic(0);
 	test_basic(BPFVM_F_NO_PREALLOC);
