@@ -38,7 +38,7 @@ if os.environ.get("BPFVM_BUILD"):
 # references in bpfvm: only their keys are compared.
 ID_VALUED = {"jmp_static", "jmp_runtime", "outer_arr", "outer_hash", "tx_ports"}
 # Maps holding host-dependent values (times, CPU ids, random numbers).
-HOST_VALUED = {"misc_out"}
+HOST_VALUED = {"misc_out", "owner"}
 
 # (case label prefix, field) -> why bpfvm and Linux differ there. A
 # difference listed here is reported but does not fail; one that stops
@@ -80,7 +80,7 @@ UNLISTED = {
 }
 # Every socket_filter/cgroup_skb case differs the same way in data_out: Linux
 # zeroes the Ethernet header it pulled before copying the packet out.
-L3_PROGS = {"sf_dns", "sf_peek", "cg_count"}
+L3_PROGS = {"sf_dns", "sf_peek", "cg_count", "cg_owner"}
 L3_REASON = ("Linux's test-run zeroes the pulled Ethernet header of socket_filter and "
              "cgroup_skb packets in data_out; bpfvm returns it unchanged")
 
@@ -210,6 +210,7 @@ case("sf_dns udp 53", "run_socket", "sf_dns", data=udp_packet("10.0.0.2", "10.0.
 case("sf_dns udp 54", "run_socket", "sf_dns", data=udp_packet("10.0.0.2", "10.0.0.1", 9, 54))
 case("sf_peek", "run_socket", "sf_peek", data=pkt)
 case("cg_count", "run_socket", "cg_count", data=pkt, repeat=3)
+case("cg_owner", "run_cg_owner", "cg_owner", data=pkt)
 case("xdp_redir", "run_redirect", "xdp_redir", data=pkt)
 case("tc_redir", "run_redirect", "tc_redir", data=pkt)
 case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(40),

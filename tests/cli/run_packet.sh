@@ -109,6 +109,13 @@ if res:
     seen = map_dict(res, "sk_seen")
     eq((seen.get(u32(2)), seen.get(u32(3))), (u64(3), u64(3 * len(pkt))), "cg_count: counters")
 
+res = run("run_cg_owner", "cg_owner", data=pkt)
+if res:
+    eq(res["retval"], 1 if os.getuid() == 0 else 0, "cg_owner: allows root's packets")
+    eq(map_dict(res, "owner").get(u32(0)),
+       u64(os.getgid() << 32 | os.getuid()) + os.path.basename(BPFVM)[:15].encode().ljust(16, b"\0").hex(),
+       "cg_owner: get_current_uid_gid and get_current_comm")
+
 # --- redirect ---
 res = run("run_redirect", "xdp_redir", data=pkt)
 if res:
