@@ -25,6 +25,9 @@
 #define MAX_VAR_OFF (1 << 29)
 #define MAX_PACKET_OFF 0xffff
 #define PROCESSED_LIMIT 1000000u
+#define MAX_STATES_PER_INSN 64
+/* Paths queued but not yet explored, as Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
+#define MAX_PENDING 8192
 
 struct checkpoint_list {
 	struct vstate **states;

@@ -48,8 +48,12 @@ static struct vstate *copy_tracked(struct env *env, const struct vstate *st)
 
 int push_branch(struct env *env, struct vstate *st, uint32_t insn)
 {
-	struct vstate *c = copy_tracked(env, st);
+	struct vstate *c;
 
+	if (env->nstack >= MAX_PENDING)
+		return verr(env, st->insn, "program too complex: more than %u branches pending",
+			    MAX_PENDING);
+	c = copy_tracked(env, st);
 	if (!c)
 		return -ENOMEM;
 	c->insn = insn;
@@ -123,7 +127,7 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 		struct vstate *c = l->states[i];
 
 		if (c->branches) {
-			if (is_ancestor(c, st) && states_equal(c, st, true))
+			if (states_equal(c, st, true) && is_ancestor(c, st))
 				return verr(env, insn,
 					    "infinite loop: the program comes back here in the same state");
 			continue;
@@ -131,6 +135,11 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 		if (states_equal(c, st, false))
 			return 1;
 	}
+	/* Long unrolled loops would make every visit compare with thousands of
+	 * their own earlier iterations; beyond a few dozen states per
+	 * instruction, more rarely help pruning. */
+	if (l->n >= MAX_STATES_PER_INSN)
+		return 0;
 	ck = copy_tracked(env, st);
 	if (!ck)
 		return -ENOMEM;
