@@ -64,7 +64,7 @@ struct bpfvm_verify_result {
 	uint64_t insns_processed;
 	uint64_t states;          /* states stored for pruning */
 	uint64_t peak_bytes;      /* peak memory held by verifier states */
-	uint64_t time_ns;
+	uint64_t time_ns;         /* CPU time of the verifying thread */
 	uint32_t stack_depth;     /* deepest combined stack of a call chain */
 };
 

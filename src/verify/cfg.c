@@ -288,3 +288,108 @@ int cfg_check(struct env *env)
 		err = check_call_graph(env, false);
 	return err;
 }
+
+/* Which scalar values can matter. A register's value at an instruction
+ * matters when, along some path, it flows (through moves and arithmetic) into
+ * a place where the verifier's verdict or the path taken depends on it: a
+ * branch, the address of a memory access, a value stored to memory, a helper
+ * or function argument, or r0 at an exit whose value is checked. Backward
+ * data flow to a fixed point; pruning then ignores the values of the other
+ * scalars, which is what Linux's precision tracking achieves lazily. */
+#define ARGS_MASK 0x3e  /* r1-r5 */
+#define CALLEE_SAVED 0x3c0 /* r6-r9 */
+
+static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
+{
+	const struct bpfvm_insn *in = &env->insns[i];
+	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
+	uint16_t n = out;
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_MOV) {
+			n &= (uint16_t)~dst;
+			if ((out & dst) && x)
+				n |= src;
+		} else if ((out & dst) && x && op != BPF_END && op != BPF_NEG) {
+			n |= src;
+		}
+		return n;
+	case BPF_LD:
+		if (BPF_MODE(in->code) == BPF_IMM)
+			return n & (uint16_t)~dst;
+		n &= (uint16_t)~(1u | ARGS_MASK);
+		n |= 1u << 6;
+		if (BPF_MODE(in->code) == BPF_IND)
+			n |= src;
+		return n;
+	case BPF_LDX:
+		return (uint16_t)((n & ~dst) | src);
+	case BPF_ST:
+		return n | dst;
+	case BPF_STX:
+		n |= dst | src;
+		if (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_CMPXCHG)
+			n |= 1u;
+		return n;
+	default:
+		break;
+	}
+	switch (op) {
+	case BPF_JA:
+		return n;
+	case BPF_CALL:
+		if (in->src_reg == BPF_PSEUDO_CALL)
+			return (uint16_t)((n & CALLEE_SAVED) | ARGS_MASK);
+		return (uint16_t)((n & ~(1u | ARGS_MASK)) | ARGS_MASK);
+	case BPF_EXIT: {
+		struct bpfvm_ret_range r;
+
+		if (env->subprog_of[i] != 0 ||
+		    (env->pt && bpfvm_progtype_ret_range(env->pt, env->in->expected_attach_type, &r)))
+			return 1u;
+		return 0;
+	}
+	default:
+		return n | dst | (x ? src : 0);
+	}
+}
+
+int cfg_need(struct env *env)
+{
+	bool changed = true;
+
+	env->need = calloc(env->cnt, sizeof(*env->need));
+	if (!env->need)
+		return -ENOMEM;
+	while (changed) {
+		changed = false;
+		for (uint32_t k = env->cnt; k-- > 0;) {
+			const struct bpfvm_insn *in = &env->insns[k];
+			int op = BPF_OP(in->code);
+			uint16_t out = 0, n;
+
+			if (env->flags[k] & INSN_LDDW_HI)
+				continue;
+			if (is_lddw(in)) {
+				if (k + 2 < env->cnt)
+					out = env->need[k + 2];
+			} else if (is_jmp_class(in) && op != BPF_CALL && op != BPF_EXIT) {
+				out = env->need[jump_target(in, k)];
+				if (op != BPF_JA && k + 1 < env->cnt)
+					out |= env->need[k + 1];
+			} else if (!(is_jmp_class(in) && op == BPF_EXIT) && k + 1 < env->cnt) {
+				out = env->need[k + 1];
+			}
+			n = need_transfer(env, k, out);
+			if (n != env->need[k]) {
+				env->need[k] = n;
+				changed = true;
+			}
+		}
+	}
+	return 0;
+}

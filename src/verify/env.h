@@ -25,7 +25,7 @@
 #define MAX_VAR_OFF (1 << 29)
 #define MAX_PACKET_OFF 0xffff
 #define PROCESSED_LIMIT 1000000u
-#define MAX_STATES_PER_INSN 64
+#define MAX_OPEN_PER_INSN 64
 /* Paths queued but not yet explored, as Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
 #define MAX_PENDING 8192
 
@@ -54,6 +54,7 @@ struct env {
 	struct bpfvm_verify_result *out;
 
 	uint8_t *flags;            /* per insn: INSN_* */
+	uint16_t *need;            /* per insn: registers whose scalar value may matter */
 	uint32_t *subprog_of;      /* per insn: subprogram index */
 	struct subprog *subprogs;
 	uint32_t nsubprogs;
@@ -79,6 +80,7 @@ const char *reg_type_name(int type);
 
 int cfg_check(struct env *env);
 int cfg_stack_depth_check(struct env *env);
+int cfg_need(struct env *env);
 uint32_t subprog_index(const struct env *env, uint32_t insn);
 
 /* Memory access through `ptr` (+ insn_off) of `size` bytes. For loads the

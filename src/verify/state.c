@@ -125,6 +125,8 @@ struct vstate *state_copy(const struct vstate *s)
 	c->refs = NULL;
 	c->nframes = 0;
 	c->branches = 0;
+	c->hit = 0;
+	c->miss = 0;
 	for (uint32_t i = 0; i < s->nframes; i++) {
 		c->frames[i] = frame_copy(s->frames[i]);
 		if (!c->frames[i]) {
@@ -238,12 +240,15 @@ static bool check_ids(struct idmap *m, uint32_t old, uint32_t cur)
 	return true;
 }
 
-static bool regsafe(const struct reg *o, const struct reg *c, struct idmap *m, bool exact)
+static bool regsafe(const struct reg *o, const struct reg *c, struct idmap *m, bool exact,
+		    bool needed)
 {
 	if (o->type == NOT_INIT)
 		return !exact || c->type == NOT_INIT;
 	if (o->type != c->type)
 		return false;
+	if (o->type == SCALAR && !needed)
+		return true;
 	if (o->type == SCALAR) {
 		if (exact ? !scalar_equal(&o->v, &c->v) : !scalar_in(&o->v, &c->v))
 			return false;
@@ -295,7 +300,8 @@ static bool byte_safe(uint8_t ok, const struct slot *os, uint8_t ck, const struc
 	}
 }
 
-static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact)
+static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact,
+		       uint16_t need)
 {
 	static const struct slot empty;
 
@@ -304,7 +310,7 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 	    o->cb_refs != c->cb_refs)
 		return false;
 	for (int r = 0; r < BPF_MAX_REG; r++)
-		if (!regsafe(&o->regs[r], &c->regs[r], m, exact))
+		if (!regsafe(&o->regs[r], &c->regs[r], m, exact, need & (1u << r)))
 			return false;
 	for (uint32_t k = 0; k < o->nslots || (exact && k < c->nslots); k++) {
 		const struct slot *os = k < o->nslots ? &o->slots[k] : &empty;
@@ -316,7 +322,7 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 		if (os->spill_size) {
 			if (cs->spill_size != os->spill_size || cs->spill_off != os->spill_off)
 				return false;
-			if (!regsafe(&os->spill, &cs->spill, m, exact))
+			if (!regsafe(&os->spill, &cs->spill, m, exact, true))
 				return false;
 		} else if (exact && cs->spill_size) {
 			return false;
@@ -325,7 +331,8 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 	return true;
 }
 
-bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact)
+bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
+		  const uint16_t *need)
 {
 	static _Thread_local struct idmap m;
 
@@ -336,9 +343,16 @@ bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact
 	m.fresh = 0;
 	if (old->lock_map && !check_ids(&m, old->lock_id, cur->lock_id))
 		return false;
-	for (uint32_t i = 0; i < old->nframes; i++)
-		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact))
+	for (uint32_t i = 0; i < old->nframes; i++) {
+		/* a caller's r0-r5 are overwritten when its callee returns */
+		uint16_t nd = i + 1 == old->nframes ? need[cur->insn] :
+			      (need[old->frames[i + 1]->callsite + 1] & 0x3c0);
+
+		if (i + 1 < old->nframes && old->frames[i + 1]->callsite != cur->frames[i + 1]->callsite)
 			return false;
+		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd))
+			return false;
+	}
 	/* every reference old holds maps to one cur holds */
 	for (uint32_t i = 0; i < old->nrefs; i++) {
 		bool found = false;

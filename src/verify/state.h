@@ -91,6 +91,7 @@ struct vstate {
 	 * from and, for checkpoints, how many paths from it are unfinished. */
 	struct vstate *parent;
 	uint32_t branches;
+	uint32_t hit, miss;   /* checkpoints: how often they covered a new state, or not */
 	uint32_t insn;
 	uint64_t bytes;       /* memory held by this state */
 };
@@ -128,7 +129,11 @@ void slot_scrub(struct slot *sl);
 void state_for_each_reg(struct vstate *s, void (*fn)(struct reg *r, void *arg), void *arg);
 
 /* Pruning: `old` covers `cur` — every behaviour cur can have, old has had
- * (exact: old and cur are the same state, for infinite-loop detection). */
-bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact);
+ * (exact: old and cur are the same state, for infinite-loop detection).
+ * Both are at instruction cur->insn; need[i] has bit r set when the value of
+ * scalar register r at instruction i may matter (see cfg.c): the values of
+ * the others are not compared. */
+bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
+		  const uint16_t *need);
 
 #endif

@@ -117,29 +117,43 @@ static bool is_ancestor(const struct vstate *c, const struct vstate *st)
 	return false;
 }
 
-/* 1: pruned; 0: go on; <0: rejected. */
+/* 1: pruned; 0: go on; <0: rejected. Finished states that keep failing to
+ * cover new ones are dropped from the list (as Linux's miss counting), and
+ * at most MAX_OPEN_PER_INSN unfinished ones are kept per instruction: those
+ * only serve to detect infinite loops, and long unrolled loops would make
+ * every visit compare with thousands of their own earlier iterations. */
 static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 {
+	st->insn = insn;
 	struct checkpoint_list *l = &env->visited[insn];
+	uint32_t open = 0, kept = 0;
 	struct vstate *ck;
+	int ret = 0;
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		struct vstate *c = l->states[i];
 
+		l->states[kept++] = c;
+		if (ret)
+			continue;
 		if (c->branches) {
-			if (states_equal(c, st, true) && is_ancestor(c, st))
+			open++;
+			if (states_equal(c, st, true, env->need) && is_ancestor(c, st))
 				return verr(env, insn,
 					    "infinite loop: the program comes back here in the same state");
 			continue;
 		}
-		if (states_equal(c, st, false))
-			return 1;
+		if (states_equal(c, st, false, env->need)) {
+			c->hit++;
+			ret = 1;
+			continue;
+		}
+		if (++c->miss > c->hit * 3 + 3)
+			kept--;
 	}
-	/* Long unrolled loops would make every visit compare with thousands of
-	 * their own earlier iterations; beyond a few dozen states per
-	 * instruction, more rarely help pruning. */
-	if (l->n >= MAX_STATES_PER_INSN)
-		return 0;
+	l->n = kept;
+	if (ret || open >= MAX_OPEN_PER_INSN)
+		return ret;
 	ck = copy_tracked(env, st);
 	if (!ck)
 		return -ENOMEM;
@@ -797,6 +811,7 @@ static void env_free(struct env *env)
 	free(env->stack);
 	free(env->all);
 	free(env->flags);
+	free(env->need);
 	free(env->subprog_of);
 }
 
@@ -804,7 +819,7 @@ static uint64_t now_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -837,6 +852,8 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 		return -EACCES;
 	}
 	err = cfg_check(&env);
+	if (!err)
+		err = cfg_need(&env);
 	if (!err) {
 		env.visited = calloc(env.cnt, sizeof(*env.visited));
 		err = env.visited ? initial_state(&env, &st) : -ENOMEM;
