@@ -368,9 +368,22 @@ static struct view view_lsh(int w, struct view a, unsigned int k0, unsigned int 
 {
 	struct view r = view_unknown(w);
 
+	int64_t c[4];
+
 	if (k1 == 0 || (a.umax >> (w - k1)) == 0) {
 		r.umin = a.umin << k0;
 		r.umax = a.umax << k1;
+	}
+	/* without overflow, x << k is x * 2^k, monotone in x and in k */
+	if (k1 < 62 && !smul_ovf(w, a.smin, (int64_t)1 << k0, &c[0]) &&
+	    !smul_ovf(w, a.smin, (int64_t)1 << k1, &c[1]) &&
+	    !smul_ovf(w, a.smax, (int64_t)1 << k0, &c[2]) &&
+	    !smul_ovf(w, a.smax, (int64_t)1 << k1, &c[3])) {
+		r.smin = r.smax = c[0];
+		for (int i = 1; i < 4; i++) {
+			r.smin = s64_min(r.smin, c[i]);
+			r.smax = s64_max(r.smax, c[i]);
+		}
 	}
 	return r;
 }
