@@ -299,6 +299,64 @@ int cfg_check(struct env *env)
 #define ARGS_MASK 0x3e  /* r1-r5 */
 #define CALLEE_SAVED 0x3c0 /* r6-r9 */
 
+/* r1..r(n) for the arguments a helper reads (all five when unknown). */
+static uint16_t helper_args(const struct env *env, int32_t id)
+{
+	const struct bpfvm_helper_proto *p = env->proto(id);
+	uint16_t m = 0;
+
+	if (!p)
+		return ARGS_MASK;
+	for (int a = 0; a < BPFVM_HELPER_MAX_ARGS; a++)
+		if (p->args[a] != ARG_DONTCARE)
+			m |= (uint16_t)(1u << (a + 1));
+	return m;
+}
+
+/* Liveness: registers read before being written on some path. Pruning
+ * ignores the others entirely, whatever their type. */
+static uint16_t live_transfer(const struct env *env, uint32_t i, uint16_t out)
+{
+	const struct bpfvm_insn *in = &env->insns[i];
+	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_MOV)
+			return (uint16_t)((out & ~dst) | (x ? src : 0));
+		return (uint16_t)(out | dst | (x && op != BPF_END && op != BPF_NEG ? src : 0));
+	case BPF_LD:
+		if (BPF_MODE(in->code) == BPF_IMM)
+			return out & (uint16_t)~dst;
+		return (uint16_t)((out & ~(1u | ARGS_MASK)) | (1u << 6) |
+				  (BPF_MODE(in->code) == BPF_IND ? src : 0));
+	case BPF_LDX:
+		return (uint16_t)((out & ~dst) | src);
+	case BPF_ST:
+		return out | dst;
+	case BPF_STX:
+		return (uint16_t)(out | dst | src |
+				  (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_CMPXCHG ? 1u : 0));
+	default:
+		break;
+	}
+	switch (op) {
+	case BPF_JA:
+		return out;
+	case BPF_CALL:
+		if (in->src_reg == BPF_PSEUDO_CALL)
+			return (uint16_t)((out & CALLEE_SAVED) | ARGS_MASK);
+		return (uint16_t)((out & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+	case BPF_EXIT:
+		return 1u;
+	default:
+		return (uint16_t)(out | dst | (x ? src : 0));
+	}
+}
+
 static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
 {
 	const struct bpfvm_insn *in = &env->insns[i];
@@ -344,7 +402,7 @@ static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
 	case BPF_CALL:
 		if (in->src_reg == BPF_PSEUDO_CALL)
 			return (uint16_t)((n & CALLEE_SAVED) | ARGS_MASK);
-		return (uint16_t)((n & ~(1u | ARGS_MASK)) | ARGS_MASK);
+		return (uint16_t)((n & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
 	case BPF_EXIT: {
 		struct bpfvm_ret_range r;
 
@@ -358,12 +416,14 @@ static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
 	}
 }
 
-int cfg_need(struct env *env)
+static int backward(struct env *env, uint16_t **res,
+		    uint16_t (*transfer)(const struct env *, uint32_t, uint16_t))
 {
 	bool changed = true;
+	uint16_t *need = calloc(env->cnt, sizeof(*need));
 
-	env->need = calloc(env->cnt, sizeof(*env->need));
-	if (!env->need)
+	*res = need;
+	if (!need)
 		return -ENOMEM;
 	while (changed) {
 		changed = false;
@@ -376,20 +436,29 @@ int cfg_need(struct env *env)
 				continue;
 			if (is_lddw(in)) {
 				if (k + 2 < env->cnt)
-					out = env->need[k + 2];
+					out = need[k + 2];
 			} else if (is_jmp_class(in) && op != BPF_CALL && op != BPF_EXIT) {
-				out = env->need[jump_target(in, k)];
+				out = need[jump_target(in, k)];
 				if (op != BPF_JA && k + 1 < env->cnt)
-					out |= env->need[k + 1];
+					out |= need[k + 1];
 			} else if (!(is_jmp_class(in) && op == BPF_EXIT) && k + 1 < env->cnt) {
-				out = env->need[k + 1];
+				out = need[k + 1];
 			}
-			n = need_transfer(env, k, out);
-			if (n != env->need[k]) {
-				env->need[k] = n;
+			n = transfer(env, k, out);
+			if (n != need[k]) {
+				need[k] = n;
 				changed = true;
 			}
 		}
 	}
 	return 0;
+}
+
+int cfg_need(struct env *env)
+{
+	int err = backward(env, &env->need, need_transfer);
+
+	if (!err)
+		err = backward(env, &env->live, live_transfer);
+	return err;
 }

@@ -25,7 +25,7 @@
 #define MAX_VAR_OFF (1 << 29)
 #define MAX_PACKET_OFF 0xffff
 #define PROCESSED_LIMIT 1000000u
-#define MAX_OPEN_PER_INSN 64
+#define MAX_OPEN_PER_INSN 2048
 /* Paths queued but not yet explored, as Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
 #define MAX_PENDING 8192
 
@@ -55,6 +55,7 @@ struct env {
 
 	uint8_t *flags;            /* per insn: INSN_* */
 	uint16_t *need;            /* per insn: registers whose scalar value may matter */
+	uint16_t *live;            /* per insn: registers that may be read later */
 	uint32_t *subprog_of;      /* per insn: subprogram index */
 	struct subprog *subprogs;
 	uint32_t nsubprogs;

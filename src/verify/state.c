@@ -301,7 +301,7 @@ static bool byte_safe(uint8_t ok, const struct slot *os, uint8_t ck, const struc
 }
 
 static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact,
-		       uint16_t need)
+		       uint16_t need, uint16_t live)
 {
 	static const struct slot empty;
 
@@ -310,7 +310,8 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 	    o->cb_refs != c->cb_refs)
 		return false;
 	for (int r = 0; r < BPF_MAX_REG; r++)
-		if (!regsafe(&o->regs[r], &c->regs[r], m, exact, need & (1u << r)))
+		if ((live & (1u << r)) &&
+		    !regsafe(&o->regs[r], &c->regs[r], m, exact, need & (1u << r)))
 			return false;
 	for (uint32_t k = 0; k < o->nslots || (exact && k < c->nslots); k++) {
 		const struct slot *os = k < o->nslots ? &o->slots[k] : &empty;
@@ -332,7 +333,7 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 }
 
 bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
-		  const uint16_t *need)
+		  const uint16_t *need, const uint16_t *live)
 {
 	static _Thread_local struct idmap m;
 
@@ -345,12 +346,15 @@ bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact
 		return false;
 	for (uint32_t i = 0; i < old->nframes; i++) {
 		/* a caller's r0-r5 are overwritten when its callee returns */
-		uint16_t nd = i + 1 == old->nframes ? need[cur->insn] :
-			      (need[old->frames[i + 1]->callsite + 1] & 0x3c0);
+		bool top = i + 1 == old->nframes;
+		uint32_t at = top ? cur->insn : old->frames[i + 1]->callsite + 1;
+		uint16_t nd = need[at] & (top ? 0xffff : 0x3c0);
+		/* r10 is always live: it is the frame */
+		uint16_t lv = (uint16_t)((live[at] & (top ? 0xffff : 0x3c0)) | (1u << 10));
 
 		if (i + 1 < old->nframes && old->frames[i + 1]->callsite != cur->frames[i + 1]->callsite)
 			return false;
-		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd))
+		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd, lv))
 			return false;
 	}
 	/* every reference old holds maps to one cur holds */
@@ -367,4 +371,39 @@ bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact
 			return false;
 	}
 	return true;
+}
+
+static uint64_t mix(uint64_t h, uint64_t v)
+{
+	h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+	return h;
+}
+
+uint64_t state_hash(const struct vstate *st, const uint16_t *need, const uint16_t *live)
+{
+	uint64_t h = st->nframes;
+
+	for (uint32_t i = 0; i < st->nframes; i++) {
+		const struct frame *f = st->frames[i];
+		bool top = i + 1 == st->nframes;
+		uint32_t at = top ? st->insn : st->frames[i + 1]->callsite + 1;
+		uint16_t nd = need[at] & (top ? 0xffff : 0x3c0);
+		uint16_t lv = live[at] & (top ? 0xffff : 0x3c0);
+
+		h = mix(h, f->callsite);
+		for (int r = 0; r < BPF_MAX_REG; r++) {
+			const struct reg *g = &f->regs[r];
+
+			if (!(lv & (1u << r)))
+				continue;
+			h = mix(h, g->type);
+			if (g->type == SCALAR && !(nd & (1u << r)))
+				continue;
+			h = mix(h, (uint64_t)(uint32_t)g->off ^ ((uint64_t)g->range << 32));
+			h = mix(h, g->v.var.value ^ g->v.var.mask);
+			h = mix(h, g->v.umin ^ g->v.umax);
+			h = mix(h, (uint64_t)g->v.smin ^ (uint64_t)g->v.smax);
+		}
+	}
+	return h;
 }

@@ -92,6 +92,7 @@ struct vstate {
 	struct vstate *parent;
 	uint32_t branches;
 	uint32_t hit, miss;   /* checkpoints: how often they covered a new state, or not */
+	uint64_t hash;        /* checkpoints: state_hash() */
 	uint32_t insn;
 	uint64_t bytes;       /* memory held by this state */
 };
@@ -132,8 +133,11 @@ void state_for_each_reg(struct vstate *s, void (*fn)(struct reg *r, void *arg), 
  * (exact: old and cur are the same state, for infinite-loop detection).
  * Both are at instruction cur->insn; need[i] has bit r set when the value of
  * scalar register r at instruction i may matter (see cfg.c): the values of
- * the others are not compared. */
+ * the others are not compared; live[i] has bit r set when r may be read
+ * later: the others are not compared at all. */
 bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
-		  const uint16_t *need);
+		  const uint16_t *need, const uint16_t *live);
+/* Equal for states that states_equal(exact) finds equal: a cheap first test. */
+uint64_t state_hash(const struct vstate *st, const uint16_t *need, const uint16_t *live);
 
 #endif

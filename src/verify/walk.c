@@ -129,6 +129,7 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	uint32_t open = 0, kept = 0;
 	struct vstate *ck;
 	int ret = 0;
+	uint64_t hash = state_hash(st, env->need, env->live);
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		struct vstate *c = l->states[i];
@@ -138,12 +139,13 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 			continue;
 		if (c->branches) {
 			open++;
-			if (states_equal(c, st, true, env->need) && is_ancestor(c, st))
+			if (c->hash == hash && states_equal(c, st, true, env->need, env->live) &&
+			    is_ancestor(c, st))
 				return verr(env, insn,
 					    "infinite loop: the program comes back here in the same state");
 			continue;
 		}
-		if (states_equal(c, st, false, env->need)) {
+		if (states_equal(c, st, false, env->need, env->live)) {
 			c->hit++;
 			ret = 1;
 			continue;
@@ -183,6 +185,7 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	env->all[env->nall++] = ck;
 	env->states++;
 	ck->insn = insn;
+	ck->hash = hash;
 	ck->parent = st->parent;
 	ck->branches = 1;
 	st->parent = ck;
@@ -812,6 +815,7 @@ static void env_free(struct env *env)
 	free(env->all);
 	free(env->flags);
 	free(env->need);
+	free(env->live);
 	free(env->subprog_of);
 }
 
