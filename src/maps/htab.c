@@ -64,7 +64,7 @@ int bpfvm_htab_check(const struct bpfvm_map_create_opts *o)
 }
 
 /* A 64-bit multiply-xorshift hash over the key, 8 bytes at a time. */
-static uint32_t hash_key(const void *key, uint32_t len, uint32_t seed)
+static inline uint32_t hash_key(const void *key, uint32_t len, uint32_t seed)
 {
 	const unsigned char *p = key;
 	uint64_t h = seed ^ (0x9e3779b97f4a7c15ull * (len + 1)), w;
@@ -77,8 +77,20 @@ static uint32_t hash_key(const void *key, uint32_t len, uint32_t seed)
 		len -= 8;
 	}
 	if (len) {
+		/* Constant-size loads: a variable-size copy here becomes a byte
+		 * loop and a store-forwarding stall on every 4-byte key. */
+		uint32_t x = 0, shift = 0;
+
 		w = 0;
-		memcpy(&w, p, len);
+		if (len >= 4) {
+			memcpy(&x, p, 4);
+			w = x;
+			p += 4;
+			len -= 4;
+			shift = 32;
+		}
+		for (; len; len--, shift += 8)
+			w |= (uint64_t)*p++ << shift;
 		h = (h ^ w) * 0xbf58476d1ce4e5b9ull;
 	}
 	h ^= h >> 29;
@@ -244,12 +256,20 @@ void bpfvm_htab_free(struct bpfvm_map *map)
  * rewrite it, so it is stored and loaded as relaxed atomic 8-byte words (its
  * room is 8-aligned and padded): a racing reader sees old or new words and
  * fails the compare, with no data race. Short keys compare as one word. */
-static bool key_equal(const void *elem_key, const void *key, uint32_t size)
+static inline bool key_equal(const void *elem_key, const void *key, uint32_t size)
 {
 	const uint64_t *ek = elem_key;
-	uint64_t w, kw;
+	uint64_t w, kw = 0;
 	uint32_t i;
 
+	if (size == 4) {
+		memcpy(&kw, key, 4);
+		return __atomic_load_n(ek, __ATOMIC_RELAXED) == kw;
+	}
+	if (size == 8) {
+		memcpy(&kw, key, 8);
+		return __atomic_load_n(ek, __ATOMIC_RELAXED) == kw;
+	}
 	for (i = 0; i + 8 <= size; i += 8) {
 		memcpy(&kw, (const char *)key + i, 8);
 		if (__atomic_load_n(&ek[i / 8], __ATOMIC_RELAXED) != kw)
@@ -257,8 +277,11 @@ static bool key_equal(const void *elem_key, const void *key, uint32_t size)
 	}
 	if (i == size)
 		return true;
+	/* key_store zeroes the padding after the key. */
 	w = __atomic_load_n(&ek[i / 8], __ATOMIC_RELAXED);
-	return !memcmp(&w, (const char *)key + i, size - i);
+	kw = 0;
+	memcpy(&kw, (const char *)key + i, size - i);
+	return w == kw;
 }
 
 static void key_store(void *elem_key, const void *key, uint32_t size)
