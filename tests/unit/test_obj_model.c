@@ -452,6 +452,31 @@ static void test_btf_kinds(void)
 	bpfvm_object_free(obj);
 }
 
+static void test_core(void)
+{
+	struct bpfvm_object *obj = open_prog("obj_core");
+	const struct bpfvm_program *p;
+	int offset_relo = 0, exists_relo = 0;
+
+	if (!obj)
+		return;
+	p = bpfvm_object_find_program(obj, "core_reads");
+	CHECK(p && bpfvm_program_core_relo_count(p) >= 2);
+	for (uint32_t i = 0; p && i < bpfvm_program_core_relo_count(p); i++) {
+		const struct bpfvm_core_relo *r = bpfvm_program_core_relo(p, i);
+
+		CHECK(r->insn_idx < bpfvm_program_insn_cnt(p));
+		CHECK_STR(bpfvm_btf_type_name(bpfvm_object_btf(obj), r->btf_type_id), "task_like");
+		if (r->kind == 0 && !strcmp(r->access, "0:1"))
+			offset_relo = 1;
+		if (r->kind == 2 && !strcmp(r->access, "0:2"))
+			exists_relo = 1;
+	}
+	CHECK(offset_relo);
+	CHECK(exists_relo);
+	bpfvm_object_free(obj);
+}
+
 int main(void)
 {
 	if (getenv("BPFVM_PROGS_SKIP") && *getenv("BPFVM_PROGS_SKIP"))
@@ -463,5 +488,6 @@ int main(void)
 	test_legacy();
 	test_kconfig();
 	test_btf_kinds();
+	test_core();
 	return test_exit();
 }
