@@ -11,7 +11,8 @@
  *              [--map NAME KEYHEX VALUEHEX]... [--type T] [--json]
  *   kernel_run --probe     exit 0 when the kernel loads and test-runs BPF
  *
- * Exit codes: 0 ran, 2 bad input, 3 the kernel refused (load or test-run). */
+ * Exit codes: 0 ran, 2 bad input, 3 the kernel refused (load or test-run),
+ * 4 loaded but of a type Linux cannot test-run (cgroup_sock_addr). */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -26,6 +27,7 @@
 
 #define EXIT_BAD_INPUT 2
 #define EXIT_KERNEL 3
+#define EXIT_NO_TEST_RUN 4
 
 /* Linux test-run caps packets at a page minus headroom and tailroom for XDP;
  * the output buffer only has to hold what the program can grow it to. */
@@ -449,18 +451,18 @@ int main(int argc, char **argv)
 		bpf_program__set_type(prog, t);
 		bpf_program__set_expected_attach_type(prog, at);
 	}
-	/* Programs of types the kernel cannot test-run still load (for tail calls
-	 * into them), but the named one must be test-runnable. */
-	if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
-		ret = fail(EXIT_KERNEL, "%s: Linux cannot test-run cgroup_sock_addr programs",
-			   prog_name);
-		goto out;
-	}
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_log_level(p, verbose ? 1 : 0);
 	if (bpf_object__load(obj)) {
 		ret = fail(EXIT_KERNEL, "%s: the kernel refused to load the object: %s "
 			   "(KERNEL_RUN_VERBOSE=1 shows the verifier log)", path, strerror(errno));
+		goto out;
+	}
+	/* Loaded (so the kernel's verifier accepted it), but not runnable: the
+	 * message says so, for tests that only need the kernel's verdict. */
+	if (bpf_program__type(prog) == BPF_PROG_TYPE_CGROUP_SOCK_ADDR) {
+		ret = fail(EXIT_NO_TEST_RUN, "%s: loaded, but Linux cannot test-run "
+			   "cgroup_sock_addr programs", prog_name);
 		goto out;
 	}
 	for (int i = 0; i < nfills; i++)

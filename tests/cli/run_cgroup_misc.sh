@@ -1,7 +1,8 @@
 #!/bin/bash
 # bpfvm run, end to end: cgroup/bind4 and cgroup/connect4 programs on a
-# struct bpf_sock_addr given with --ctx (Linux cannot test-run these, so the
-# expectations are written here), the get_current_* helpers (the caller is
+# struct bpf_sock_addr given with --ctx, and bind6, connect6 and sendmsg4
+# (Linux cannot test-run these, so the expectations are written here;
+# run_kernel_diff.sh checks that Linux loads them), the get_current_* helpers (the caller is
 # the bpfvm process), and the host-dependent helpers: ktime, prandom, smp id
 # (stable properties only), trace_printk (on stderr) and csum_diff (exact).
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -50,6 +51,27 @@ if res:
     eq((res["retval"], res.get("ctx_out")), (1, sock_addr4("10.0.0.2", 80).hex()),
        "connect4 other address: allowed, unchanged")
     eq(map_dict(res, "rewritten"), {u32(0): u32(0), u32(1): u32(0)}, "connect4 other: no rewrite")
+
+for label, ctx, want in [("link-local", sock_addr6("fe80::1", 80), 0),
+                         ("global", sock_addr6("2001:db8::5", 80), 1),
+                         ("loopback", sock_addr6("::1", 80), 1)]:
+    res = run("run_cgroup", "bind6_policy", "bind6 " + label, ctx=ctx)
+    if res:
+        eq((res["retval"], res.get("ctx_out")), (want, ctx.hex()), "bind6 %s" % label)
+for label, ctx, out in [("proxied", sock_addr6("2001:db8::1", 443), sock_addr6("::1", 8443)),
+                        ("other port", sock_addr6("2001:db8::1", 80), None),
+                        ("other address", sock_addr6("2001:db8::2", 443), None)]:
+    res = run("run_cgroup", "connect6_rewrite", "connect6 " + label, ctx=ctx)
+    if res:
+        eq((res["retval"], res.get("ctx_out")), (1, (out or ctx).hex()), "connect6 %s" % label)
+udp = (socket.SOCK_DGRAM, 17)
+for label, ctx, out in [("dns", sock_addr4("192.0.2.53", 53, *udp),
+                         sock_addr4("127.0.0.53", 53, *udp, msg_src="10.0.0.99")),
+                        ("other port", sock_addr4("192.0.2.53", 54, *udp), None),
+                        ("tcp", sock_addr4("192.0.2.53", 53), None)]:
+    res = run("run_cgroup", "sendmsg4_dns", "sendmsg4 " + label, ctx=ctx)
+    if res:
+        eq((res["retval"], res.get("ctx_out")), (1, (out or ctx).hex()), "sendmsg4 %s" % label)
 
 pkt = udp_packet("10.0.0.2", "10.0.0.1", 1234, 53)
 res = run("run_misc", "time_rand_cpu", data=pkt, vary=("misc_out",))

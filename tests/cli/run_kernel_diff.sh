@@ -263,6 +263,25 @@ for i in range(int(os.environ.get("RUN_DIFF_COUNT", "40"))):
     o, prog, maps = rng.choice(progs)
     case("random %d %s" % (i, prog), o, prog, data=bytes(p_), maps=maps)
 
+# Every test object must be one the Linux verifier accepts; cgroup_sock_addr
+# programs, which Linux cannot test-run, are at least loaded (exit 4).
+loaded = 0
+for f in sorted(os.listdir(PROGS)):
+    if not (f.startswith("run_") and f.endswith(".o")):
+        continue
+    rc, out, err = bpfvm(["show", os.path.join(PROGS, f), "--json"])
+    if not check(rc == 0, "bpfvm show %s: %s" % (f, err.strip())):
+        continue
+    for p_ in json.loads(out)["programs"]:
+        krc, kout, kerr = kernel(["run", os.path.join(PROGS, f), "--prog", p_["name"],
+                                  "--data", write_tmp("load.bin", bytes(64))])
+        if p_["type"] == "cgroup_sock_addr":
+            check(krc == 4, "%s %s: Linux should load it (exit 4): %s" % (f, p_["name"], kerr.strip()))
+        else:
+            check("refused to load" not in kerr, "%s %s: %s" % (f, p_["name"], kerr.strip()))
+        loaded += 1
+print("%d programs loaded into Linux" % loaded)
+
 same = known = 0
 seen_known = set()
 

@@ -262,10 +262,19 @@ def arp_packet():
 SOCK_ADDR_SIZE = 72
 
 
-def sock_addr4(ip, port, sock_type=socket.SOCK_STREAM, proto=6):
+def sock_addr4(ip, port, sock_type=socket.SOCK_STREAM, proto=6, msg_src=None):
     b = struct.pack("<I", socket.AF_INET) + socket.inet_aton(ip) + bytes(16)
     b += struct.pack("!H", port) + b"\0\0"
     b += struct.pack("<III", socket.AF_INET, sock_type, proto)
+    b += (socket.inet_aton(msg_src) if msg_src else bytes(4)) + bytes(16) + bytes(4) + bytes(8)
+    assert len(b) == SOCK_ADDR_SIZE
+    return b
+
+
+def sock_addr6(ip, port, sock_type=socket.SOCK_STREAM, proto=6):
+    b = struct.pack("<I", socket.AF_INET6) + bytes(4) + socket.inet_pton(socket.AF_INET6, ip)
+    b += struct.pack("!H", port) + b"\0\0"
+    b += struct.pack("<III", socket.AF_INET6, sock_type, proto)
     b += bytes(4) + bytes(16) + bytes(4) + bytes(8)
     assert len(b) == SOCK_ADDR_SIZE
     return b
