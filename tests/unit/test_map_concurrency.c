@@ -5,7 +5,9 @@
  * same hash map (insert, update, delete, iterate), which recycles elements
  * under the readers. No increment may be lost. Then LPM lookups of stable
  * prefixes while a writer inserts and deletes prefixes around them: every
- * lookup must find its longest match. Run it in a -DBPFVM_TSAN=ON
+ * lookup must find its longest match. Last, threads inserting into a full LRU
+ * map at once: eviction under contention, never an error or a deadlock, never
+ * more than max_entries elements. Run it in a -DBPFVM_TSAN=ON
  * build for the data-race check. */
 #include <errno.h>
 #include <pthread.h>
@@ -237,8 +239,61 @@ static void test_lpm(void)
 	bpfvm_map_free(lpm);
 }
 
+static struct bpfvm_map *lru;
+
+static void *lru_worker(void *arg)
+{
+	uint32_t seed = (uint32_t)(uintptr_t)arg * 7919 + 1, i, errors = 0;
+
+	for (i = 0; i < 50000; i++) {
+		uint32_t k;
+		uint64_t *p;
+
+		seed = seed * 1103515245 + 12345;
+		k = (seed >> 8) % 1000;
+		p = bpfvm_map_prog_lookup(lru, &k);
+		if (!p) {
+			uint64_t v = k;
+
+			errors += bpfvm_map_prog_update(lru, &k, &v, BPFVM_ANY) != 0;
+		} else if (i % 64 == 0) {
+			errors += bpfvm_map_delete_elem(lru, &k) == -EINVAL;
+		}
+	}
+	return (void *)(uintptr_t)errors;
+}
+
+static void test_lru(void)
+{
+	struct bpfvm_map_create_opts o = { .sz = sizeof(o), .map_type = BPFVM_MAP_TYPE_LRU_HASH,
+					   .key_size = 4, .value_size = 8, .max_entries = 64 };
+	uint32_t k, next, n = 0;
+	pthread_t t[THREADS];
+	uint64_t v;
+	void *ret;
+	int i, err;
+
+	CHECK_EQ_U64(bpfvm_map_create(&o, &lru), 0);
+	for (i = 0; i < THREADS; i++)
+		pthread_create(&t[i], NULL, lru_worker, (void *)(uintptr_t)i);
+	for (i = 0; i < THREADS; i++) {
+		pthread_join(t[i], &ret);
+		CHECK_EQ_U64((uintptr_t)ret, 0);
+	}
+	for (err = bpfvm_map_get_next_key(lru, NULL, &next); !err;
+	     err = bpfvm_map_get_next_key(lru, &k, &next)) {
+		k = next;
+		CHECK_EQ_U64(bpfvm_map_lookup_elem(lru, &k, &v), 0);
+		CHECK_EQ_U64(v, k);
+		n++;
+	}
+	CHECK(n > 0 && n <= 64);
+	bpfvm_map_free(lru);
+}
+
 int main(void)
 {
+	test_lru();
 	test_engine(BPFVM_ENGINE_INTERP);
 	test_engine(BPFVM_ENGINE_JIT);
 	test_lpm();
