@@ -2,8 +2,10 @@
  * in the assembler's dialect, each with its program type, maps and expected
  * verdict (and, for rejections, a substring of the reason). Most unsafe
  * programs sit next to a safe twin that differs in one token, so that both
- * soundness and precision are pinned. Also checks the speed bar: no case may
- * take more than 100 ms.
+ * soundness and precision are pinned. The speed bar (no case over 100 ms) is
+ * a benchmark's to measure, not a timed test's: here each case's work is held
+ * to a deterministic proxy, at most 100,000 instructions processed, and the
+ * times are only printed.
  *
  * Case format:
  *   == name
@@ -11,7 +13,7 @@
  *   attach: 8                     (expected attach type id; optional)
  *   map: hash 4 8 16 [lock=0] [rdonly] [inner=1]   (type key value entries; repeatable)
  *   expect: accept | reject SUBSTRING
- *   slow: WHY                     (exempt from the 100 ms bar, e.g. budget tests)
+ *   slow: WHY                     (exempt from the work bar, e.g. budget tests)
  *   <assembly until the next "==">
  */
 #include <dirent.h>
@@ -178,9 +180,10 @@ static void run_case(struct tcase *c)
 			return;
 		}
 	}
-	if (res.time_ns > 100000000ull && !c->slow) {
+	if (res.insns_processed > 100000 && !c->slow) {
 		test_failures++;
-		fprintf(stderr, "%s: %s: took %llu ms\n", c->file, c->name,
+		fprintf(stderr, "%s: %s: processed %llu instructions (took %llu ms)\n", c->file,
+			c->name, (unsigned long long)res.insns_processed,
 			(unsigned long long)(res.time_ns / 1000000));
 		return;
 	}
