@@ -89,6 +89,15 @@ if res:
           "trace_printk: message on stderr (stderr: %r)" % res["_stderr"][:200])
 
 
+res = run("run_misc", "printk_formats", data=pkt)
+if res:
+    for line in ["u=4000000000 d=-5 x=beef",
+                 "lld=-1234567890123 llu=18446744073709551615 llx=deadbeefcafe",
+                 "s=hello pct=100% i=42"]:
+        check(any(l.endswith(line) for l in res["_stderr"].splitlines()),
+              "trace_printk: a line ending %r on stderr (stderr: %r)" % (line, res["_stderr"][:300]))
+
+
 def fold(words_sum):
     while words_sum >> 16:
         words_sum = (words_sum & 0xffff) + (words_sum >> 16)

@@ -177,6 +177,20 @@ def percpu_sum(value_list, off=0, size=8):
     return sum(le(bytes.fromhex(v)[off:off + size]) for v in value_list)
 
 
+def possible_cpus():
+    """Linux's count of possible CPUs, the number of per-CPU slots user space sees."""
+    try:
+        with open("/sys/devices/system/cpu/possible") as f:
+            text = f.read().strip()
+    except OSError:
+        return os.cpu_count() or 1
+    n = 0
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        n += int(hi or lo) - int(lo) + 1
+    return n
+
+
 def le(b):
     return int.from_bytes(b, "little")
 

@@ -52,7 +52,9 @@ for label, pkt, verdict, blocked, pbytes in cases:
     eq(verdict_counts(res), {verdict: 1}, label + ": verdicts")
     eq(proto_bytes(res), pbytes, label + ": proto_bytes")
     for k, v in map_dict(res, "verdicts").items():
-        check(isinstance(v, list) and len(v) >= 1, label + ": per-CPU value is a list")
+        check(isinstance(v, list) and len(v) == possible_cpus(),
+              "%s: a per-CPU value lists one slot per possible CPU (%d): %r" %
+              (label, possible_cpus(), v))
 
 # Repeated runs accumulate in the maps.
 pkt = udp_packet("10.0.0.2", "10.0.0.1", 1234, 9999)

@@ -51,6 +51,19 @@ int printk(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* The conversions programs use, each line checked word for word on stderr. */
+SEC("xdp")
+int printk_formats(struct xdp_md *ctx)
+{
+	char name[] = "hello";
+
+	bpf_printk("u=%u d=%d x=%x", 4000000000u, -5, 0xbeef);
+	bpf_printk("lld=%lld llu=%llu llx=%llx", -1234567890123LL, 18446744073709551615ULL,
+		   0xdeadbeefcafeULL);
+	bpf_printk("s=%s pct=100%% i=%i", name, 42);
+	return XDP_PASS;
+}
+
 static __always_inline __u16 fold(__s64 csum)
 {
 	__u32 s = (__u32)csum;
