@@ -47,7 +47,7 @@ def write_tmp(name, data):
     return path
 
 
-def bpfvm(args, stdin=None):
+def bpfvm(args):
     """Runs `bpfvm ARGS`; returns (exit code, stdout, stderr)."""
     p = subprocess.run([BPFVM] + list(args), capture_output=True, text=True, timeout=60)
     return p.returncode, p.stdout, p.stderr
