@@ -217,25 +217,6 @@ static const char *extern_kind(const struct bpfvm_object *obj, const char *name)
 	return "extern";
 }
 
-/* The function starting at instruction `insn` of section `sec`, or -1. */
-static int func_at(const struct bpfvm_object *obj, uint32_t sec, uint32_t insn)
-{
-	uint32_t lo = 0, hi = obj->func_cnt;
-
-	while (lo < hi) {
-		uint32_t mid = lo + (hi - lo) / 2;
-		const struct obj_func *f = &obj->funcs[mid];
-
-		if (f->sec == sec && f->off == insn)
-			return (int)mid;
-		if (f->sec < sec || (f->sec == sec && f->off < insn))
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return -1;
-}
-
 struct pending {
 	uint32_t at;   /* instruction in the program */
 	uint32_t func; /* target function */
@@ -248,7 +229,12 @@ struct linker {
 	int32_t *func_pos;
 	struct pending *pend;
 	uint32_t pend_cnt, pend_cap;
+	uint64_t total;  /* instructions linked so far, all programs */
 };
+
+/* Every program gets its own copy of the subprograms it calls; a file where
+ * thousands of programs call one huge .text must not exhaust memory. */
+#define OBJ_MAX_LINKED_INSNS (16u << 20)
 
 static int link_err(const struct linker *l, uint32_t sec, uint32_t insn, const char *fmt,
 		    const char *a, uint64_t b)
@@ -309,7 +295,7 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 		if (t < 0 || t >= tcs->insn_cnt)
 			return link_err(l, sec, idx, "call to %s lands outside its section (insn %lld)",
 					sym->name, (uint64_t)t);
-		target = func_at(obj, tcs->sec, (uint32_t)t);
+		target = obj_func_at(obj, tcs->sec, (uint32_t)t);
 		if (target < 0)
 			return link_err(l, sec, idx, "call to %s+%llu which is not a function start",
 					sym->name, (uint64_t)t);
@@ -324,7 +310,7 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 		if (off % BPFVM_INSN_SIZE || off / BPFVM_INSN_SIZE >= obj_code_sec(obj, sym->shndx)->insn_cnt)
 			return link_err(l, sec, idx, "function address of %s at bad offset %llu",
 					sym->name, off);
-		target = func_at(obj, sym->shndx, (uint32_t)(off / BPFVM_INSN_SIZE));
+		target = obj_func_at(obj, sym->shndx, (uint32_t)(off / BPFVM_INSN_SIZE));
 		if (target < 0)
 			return link_err(l, sec, idx, "address of %s+%llu which is not a function start",
 					sym->name, off);
@@ -336,7 +322,9 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 
 		if (sym->type == ELF_STT_SECTION)
 			off += (uint64_t)(int64_t)insn[0].imm;
-		mi = obj_map_at(obj, sym->shndx, off);
+		mi = obj_map_containing(obj, sym->shndx, off);
+		if (mi >= 0 && obj->maps[mi].off != off)
+			mi = -1;
 		if (mi < 0)
 			return link_err(l, sec, idx, "reference to %s: no map at offset %llu", sym->name,
 					off);
@@ -390,6 +378,11 @@ static int append_func(struct linker *l, uint32_t fi)
 	if ((uint64_t)pos + f->cnt > BPFVM_MAX_INSNS)
 		return obj_errorf(l->obj, -E2BIG, "%s: more than %u instructions with subprograms",
 				  p->name, BPFVM_MAX_INSNS);
+	if (l->total + f->cnt > OBJ_MAX_LINKED_INSNS)
+		return obj_errorf(l->obj, -ENOMEM,
+				  "%s: programs with their subprograms exceed %u instructions in total",
+				  p->name, OBJ_MAX_LINKED_INSNS);
+	l->total += f->cnt;
 	err = grow(l, (void **)&p->insns, &l->insn_cap, pos + f->cnt, sizeof(*p->insns));
 	if (err)
 		return err;
@@ -405,9 +398,18 @@ static int append_func(struct linker *l, uint32_t fi)
 	fn->insn_cnt = f->cnt;
 	fn->name = f->name;
 	fn->btf_type_id = 0;
-	for (uint32_t i = 0; i < cs->finfo_cnt; i++)
-		if (cs->finfo[i].insn_idx == f->off)
-			fn->btf_type_id = cs->finfo[i].btf_type_id;
+	lo = 0;
+	hi = cs->finfo_cnt;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cs->finfo[mid].insn_idx < f->off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < cs->finfo_cnt && cs->finfo[lo].insn_idx == f->off)
+		fn->btf_type_id = cs->finfo[lo].btf_type_id;
 	for (uint32_t j = 0; j < f->cnt; j++) {
 		struct bpfvm_insn *insn = &p->insns[pos + j];
 		uint32_t idx = f->off + j;
@@ -425,7 +427,7 @@ static int append_func(struct linker *l, uint32_t fi)
 			if (t < 0 || t >= cs->insn_cnt)
 				return link_err(l, f->sec, idx, "call in %s lands outside its section (insn %lld)",
 						f->name, (uint64_t)t);
-			target = func_at(l->obj, f->sec, (uint32_t)t);
+			target = obj_func_at(l->obj, f->sec, (uint32_t)t);
 			if (target < 0)
 				return link_err(l, f->sec, idx, "call in %s to insn %llu which is not a function start",
 						f->name, (uint64_t)t);
@@ -458,9 +460,17 @@ static int append_func(struct linker *l, uint32_t fi)
 		p->lines[p->line_cnt] = cs->lines[i];
 		p->lines[p->line_cnt++].insn_idx = pos + cs->lines[i].insn_idx - f->off;
 	}
-	for (uint32_t i = 0; i < cs->core_cnt; i++) {
-		if (cs->core[i].insn_idx < f->off || cs->core[i].insn_idx >= f->off + f->cnt)
-			continue;
+	lo = 0;
+	hi = cs->core_cnt;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cs->core[mid].insn_idx < f->off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (uint32_t i = lo; i < cs->core_cnt && cs->core[i].insn_idx < f->off + f->cnt; i++) {
 		err = grow(l, (void **)&p->core, &l->core_cap, p->core_cnt + 1, sizeof(*p->core));
 		if (err)
 			return err;

@@ -270,62 +270,87 @@ static int parse_btf_map_def(const struct btf_map_ctx *c, uint32_t struct_id,
 	return 0;
 }
 
-static const struct elf_sym *find_sym(const struct elf_file *e, uint32_t sec, const char *name)
+struct named_sym {
+	const char *name;
+	const struct elf_sym *sym;
+};
+
+static int cmp_named(const void *a, const void *b)
 {
-	for (uint32_t i = 0; i < e->sym_cnt; i++)
-		if (e->syms[i].shndx == sec && !strcmp(e->syms[i].name, name))
-			return &e->syms[i];
-	return NULL;
+	return strcmp(((const struct named_sym *)a)->name, ((const struct named_sym *)b)->name);
+}
+
+/* One BTF-defined map: the i-th variable of DATASEC .maps. */
+static int btf_map(struct bpfvm_object *obj, uint32_t sec, int ds, uint32_t i,
+		   const struct named_sym *by_name, uint32_t nsyms)
+{
+	const struct elf_file *e = &obj->elf;
+	const struct bpfvm_btf *btf = obj->btf;
+	const uint8_t *vi = btf->types[ds].extra + 12ull * i;
+	const struct btf_type *var = &btf->types[rd32(vi)];
+	struct btf_map_ctx c = { .obj = obj, .map_name = var->name };
+	const struct elf_sym *sym;
+	struct obj_map *m;
+	uint32_t def_id;
+	struct named_sym key = { .name = var->name }, *hit;
+	int err;
+
+	if (var->kind != BPFVM_BTF_KIND_VAR)
+		return obj_errorf(obj, -EINVAL, ".maps entry %u (%s) is not a variable", i,
+				  var->name);
+	def_id = btf_skip_mods(btf, var->size_type);
+	hit = bsearch(&key, by_name, nsyms, sizeof(*by_name), cmp_named);
+	sym = hit ? hit->sym : NULL;
+	m = new_map(obj);
+	if (!m)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	m->sec = sec;
+	m->off = sym ? sym->value : rd32(vi + 4);
+	m->size = btf->types[def_id].size > 0 ? (uint64_t)btf->types[def_id].size : 0;
+	/* A definition with __array(values) initialisers extends past its
+	 * struct (a flexible array): the symbol or DATASEC entry knows. */
+	if (sym && sym->size > m->size)
+		m->size = sym->size;
+	if (rd32(vi + 8) > m->size)
+		m->size = rd32(vi + 8);
+	m->def.name = var->name;
+	m->def.origin = BPFVM_MAP_BTF;
+	if (!in_bounds(m->off, m->size, e->secs[sec].size))
+		return elf_sec_errorf(e, sec, -EINVAL, "map %s at offset %llu beyond the section",
+				      var->name, (unsigned long long)m->off);
+	err = parse_btf_map_def(&c, def_id, &m->def, false, &m->values_off, &m->inner);
+	if (err)
+		return err;
+	m->def.inner = m->inner;
+	return 0;
 }
 
 static int btf_maps(struct bpfvm_object *obj, uint32_t sec)
 {
 	const struct elf_file *e = &obj->elf;
 	const struct bpfvm_btf *btf = obj->btf;
-	int ds;
+	uint32_t from = obj->sec_sym_start[sec], nsyms = obj->sec_sym_start[sec + 1] - from;
+	struct named_sym *by_name;
+	int ds, err = 0;
 
 	if (!btf)
 		return elf_sec_errorf(e, sec, -EINVAL, "BTF-defined maps need a .BTF section");
 	ds = bpfvm_btf_find(btf, BPFVM_BTF_KIND_DATASEC, ".maps");
 	if (ds < 0)
 		return elf_sec_errorf(e, sec, -EINVAL, "no DATASEC .maps in BTF");
-	for (uint32_t i = 0; i < btf->types[ds].vlen; i++) {
-		const uint8_t *vi = btf->types[ds].extra + 12ull * i;
-		const struct btf_type *var = &btf->types[rd32(vi)];
-		struct btf_map_ctx c = { .obj = obj, .map_name = var->name };
-		const struct elf_sym *sym;
-		struct obj_map *m;
-		uint32_t def_id;
-		int err;
-
-		if (var->kind != BPFVM_BTF_KIND_VAR)
-			return obj_errorf(obj, -EINVAL, ".maps entry %u (%s) is not a variable", i,
-					  var->name);
-		def_id = btf_skip_mods(btf, var->size_type);
-		sym = find_sym(e, sec, var->name);
-		m = new_map(obj);
-		if (!m)
-			return obj_errorf(obj, -ENOMEM, "out of memory");
-		m->sec = sec;
-		m->off = sym ? sym->value : rd32(vi + 4);
-		m->size = btf->types[def_id].size > 0 ? (uint64_t)btf->types[def_id].size : 0;
-		/* A definition with __array(values) initialisers extends past its
-		 * struct (a flexible array): the symbol or DATASEC entry knows. */
-		if (sym && sym->size > m->size)
-			m->size = sym->size;
-		if (rd32(vi + 8) > m->size)
-			m->size = rd32(vi + 8);
-		m->def.name = var->name;
-		m->def.origin = BPFVM_MAP_BTF;
-		if (!in_bounds(m->off, m->size, e->secs[sec].size))
-			return elf_sec_errorf(e, sec, -EINVAL, "map %s at offset %llu beyond the section",
-					      var->name, (unsigned long long)m->off);
-		err = parse_btf_map_def(&c, def_id, &m->def, false, &m->values_off, &m->inner);
-		if (err)
-			return err;
-		m->def.inner = m->inner;
+	/* Map variables are found by name among the section's symbols. */
+	by_name = calloc(nsyms ? nsyms : 1, sizeof(*by_name));
+	if (!by_name)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	for (uint32_t k = 0; k < nsyms; k++) {
+		by_name[k].sym = &e->syms[obj->sec_syms[from + k]];
+		by_name[k].name = by_name[k].sym->name;
 	}
-	return 0;
+	qsort(by_name, nsyms, sizeof(*by_name), cmp_named);
+	for (uint32_t i = 0; !err && i < btf->types[ds].vlen; i++)
+		err = btf_map(obj, sec, ds, i, by_name, nsyms);
+	free(by_name);
+	return err;
 }
 
 /* The map name libbpf gives a global-data section: as much of the object
@@ -403,6 +428,45 @@ static int data_map(struct bpfvm_object *obj, uint32_t sec, bool rodata)
 	return 0;
 }
 
+struct map_pos {
+	uint32_t sec;
+	uint64_t off;
+	uint32_t idx;
+};
+
+static int cmp_map_pos(const void *a, const void *b)
+{
+	const struct map_pos *x = a, *y = b;
+
+	if (x->sec != y->sec)
+		return x->sec < y->sec ? -1 : 1;
+	if (x->off != y->off)
+		return x->off < y->off ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Legacy and BTF definitions by position, for relocations to find them. */
+static int order_maps(struct bpfvm_object *obj)
+{
+	struct map_pos *pos = calloc(obj->map_cnt ? obj->map_cnt : 1, sizeof(*pos));
+	uint32_t n = 0;
+
+	obj->map_order = calloc(obj->map_cnt ? obj->map_cnt : 1, sizeof(*obj->map_order));
+	if (!pos || !obj->map_order) {
+		free(pos);
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].def.origin != BPFVM_MAP_GLOBAL_DATA)
+			pos[n++] = (struct map_pos){ obj->maps[i].sec, obj->maps[i].off, i };
+	qsort(pos, n, sizeof(*pos), cmp_map_pos);
+	for (uint32_t i = 0; i < n; i++)
+		obj->map_order[i] = pos[i].idx;
+	obj->map_order_cnt = n;
+	free(pos);
+	return 0;
+}
+
 int obj_collect_maps(struct bpfvm_object *obj)
 {
 	const struct elf_file *e = &obj->elf;
@@ -440,7 +504,7 @@ int obj_collect_maps(struct bpfvm_object *obj)
 		if (err)
 			return err;
 	}
-	return 0;
+	return order_maps(obj);
 }
 
 bool obj_is_legacy_maps_sec(const struct bpfvm_object *obj, uint32_t sec)
@@ -451,14 +515,36 @@ bool obj_is_legacy_maps_sec(const struct bpfvm_object *obj, uint32_t sec)
 	       (!strcmp(name, "maps") || has_prefix(name, "maps/"));
 }
 
+int obj_map_containing(const struct bpfvm_object *obj, uint32_t sec, uint64_t off)
+{
+	uint32_t lo = 0, hi = obj->map_order_cnt;
+	const struct obj_map *m;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct obj_map *c = &obj->maps[obj->map_order[mid]];
+
+		if (c->sec < sec || (c->sec == sec && c->off <= off))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return -1;
+	m = &obj->maps[obj->map_order[lo - 1]];
+	if (m->sec != sec || off - m->off >= (m->size ? m->size : 1))
+		return -1;
+	return (int)obj->map_order[lo - 1];
+}
+
 int obj_map_at(const struct bpfvm_object *obj, uint32_t sec, uint64_t off)
 {
-	for (uint32_t i = 0; i < obj->map_cnt; i++)
-		if (obj->maps[i].def.origin != BPFVM_MAP_GLOBAL_DATA && obj->maps[i].sec == sec &&
-		    obj->maps[i].off == off)
-			return (int)i;
-	return -1;
+	int i = obj_map_containing(obj, sec, off);
+
+	return i >= 0 && obj->maps[i].off == off ? i : -1;
 }
+
+
 
 int obj_data_map(const struct bpfvm_object *obj, uint32_t sec)
 {
@@ -481,16 +567,10 @@ static int map_init_slot(struct bpfvm_object *obj, uint32_t sec, const struct el
 	const struct elf_file *e = &obj->elf;
 	const struct elf_sym *sym = &e->syms[rel->sym];
 	struct bpfvm_map_init_slot slot = { 0 }, *ns;
-	struct obj_map *m = NULL;
+	int mi = obj_map_containing(obj, sec, rel->offset);
+	struct obj_map *m = mi >= 0 ? &obj->maps[mi] : NULL;
 	uint64_t rel_off;
 
-	for (uint32_t k = 0; k < obj->map_cnt; k++) {
-		struct obj_map *c = &obj->maps[k];
-
-		if (c->def.origin == BPFVM_MAP_BTF && rel->offset >= c->off &&
-		    rel->offset - c->off < c->size)
-			m = c;
-	}
 	if (!m || !m->values_off || rel->offset - m->off < m->values_off ||
 	    (rel->offset - m->off - m->values_off) % 8)
 		return elf_sec_errorf(e, sec, -EINVAL,
@@ -499,19 +579,20 @@ static int map_init_slot(struct bpfvm_object *obj, uint32_t sec, const struct el
 	rel_off = rel->offset - m->off - m->values_off;
 	slot.slot = (uint32_t)(rel_off / 8);
 	if (m->def.type == MT_PROG_ARRAY) {
-		for (uint32_t f = 0; f < obj->func_cnt; f++)
-			if (obj->funcs[f].sec == sym->shndx &&
-			    (uint64_t)obj->funcs[f].off * 8 == sym->value && obj->funcs[f].prog >= 0) {
-				slot.is_prog = true;
-				slot.index = (uint32_t)obj->funcs[f].prog;
-			}
+		int f = sym->value % 8 || sym->value / 8 > UINT32_MAX
+				? -1
+				: obj_func_at(obj, sym->shndx, (uint32_t)(sym->value / 8));
+
+		if (f >= 0 && obj->funcs[f].prog >= 0) {
+			slot.is_prog = true;
+			slot.index = (uint32_t)obj->funcs[f].prog;
+		}
 		if (!slot.is_prog)
 			return obj_errorf(obj, -EINVAL,
 					  "map %s: slot %u refers to %s, which is not a program",
 					  m->def.name, slot.slot, sym->name);
 	} else {
-		int mi = obj_map_at(obj, sym->shndx, sym->value);
-
+		mi = obj_map_at(obj, sym->shndx, sym->value);
 		if (mi < 0 || sym->shndx != sec)
 			return obj_errorf(obj, -EINVAL, "map %s: slot %u refers to %s, which is not a map",
 					  m->def.name, slot.slot, sym->name);
@@ -520,17 +601,31 @@ static int map_init_slot(struct bpfvm_object *obj, uint32_t sec, const struct el
 	if (m->def.max_entries && slot.slot >= m->def.max_entries)
 		return obj_errorf(obj, -EINVAL, "map %s: slot %u beyond max_entries %u", m->def.name,
 				  slot.slot, m->def.max_entries);
-	for (uint32_t i = 0; i < m->def.init_slot_cnt; i++)
-		if (m->slots[i].slot == slot.slot)
-			return obj_errorf(obj, -EINVAL, "map %s: slot %u initialised twice", m->def.name,
-					  slot.slot);
-	ns = realloc(m->slots, (m->def.init_slot_cnt + 1) * sizeof(*ns));
-	if (!ns)
-		return obj_errorf(obj, -ENOMEM, "out of memory");
-	m->slots = ns;
-	ns[m->def.init_slot_cnt++] = slot;
-	qsort(m->slots, m->def.init_slot_cnt, sizeof(*ns), cmp_slot);
+	/* Capacity doubles at powers of two. */
+	if ((m->def.init_slot_cnt & (m->def.init_slot_cnt - 1)) == 0) {
+		ns = realloc(m->slots, (m->def.init_slot_cnt ? 2 * m->def.init_slot_cnt : 1) *
+					       sizeof(*ns));
+		if (!ns)
+			return obj_errorf(obj, -ENOMEM, "out of memory");
+		m->slots = ns;
+	}
+	m->slots[m->def.init_slot_cnt++] = slot;
 	m->def.init_slots = m->slots;
+	return 0;
+}
+
+/* Orders each map's slots and refuses a slot given twice. */
+static int sort_slots(struct bpfvm_object *obj)
+{
+	for (uint32_t i = 0; i < obj->map_cnt; i++) {
+		struct obj_map *m = &obj->maps[i];
+
+		qsort(m->slots, m->def.init_slot_cnt, sizeof(*m->slots), cmp_slot);
+		for (uint32_t k = 1; k < m->def.init_slot_cnt; k++)
+			if (m->slots[k].slot == m->slots[k - 1].slot)
+				return obj_errorf(obj, -EINVAL, "map %s: slot %u initialised twice",
+						  m->def.name, m->slots[k].slot);
+	}
 	return 0;
 }
 
@@ -556,5 +651,5 @@ int obj_collect_map_inits(struct bpfvm_object *obj)
 		if (err)
 			return err;
 	}
-	return 0;
+	return sort_slots(obj);
 }

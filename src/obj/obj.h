@@ -87,6 +87,13 @@ struct bpfvm_object {
 	struct obj_map *maps;
 	uint32_t map_cnt;
 	uint32_t btf_maps_sec;
+	/* Symbols grouped by section (indexes into elf.syms), so that per-section
+	 * lookups stay linear in the file size even for hostile files. */
+	uint32_t *sec_syms;
+	uint32_t *sec_sym_start; /* sec_cnt + 1 entries */
+	/* Legacy and BTF map definitions ordered by (section, offset). */
+	uint32_t *map_order;
+	uint32_t map_order_cnt;
 };
 
 /* Reports "NAME: message". */
@@ -106,6 +113,12 @@ bool obj_is_legacy_maps_sec(const struct bpfvm_object *obj, uint32_t sec);
 int obj_map_at(const struct bpfvm_object *obj, uint32_t sec, uint64_t off);
 /* The global-data map of section `sec`, or -1. */
 int obj_data_map(const struct bpfvm_object *obj, uint32_t sec);
+
+/* object.c: the function starting at instruction `insn` of section `sec`, or -1. */
+int obj_func_at(const struct bpfvm_object *obj, uint32_t sec, uint32_t insn);
+/* maps.c: the legacy or BTF map whose definition contains byte `off` of
+ * section `sec`, or -1. */
+int obj_map_containing(const struct bpfvm_object *obj, uint32_t sec, uint64_t off);
 
 /* link.c: relocation tables and source records of the code sections. */
 int obj_index_code(struct bpfvm_object *obj);

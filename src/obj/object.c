@@ -23,6 +23,52 @@ int obj_errorf(const struct bpfvm_object *obj, int err, const char *fmt, ...)
 	return bpfvm_errorf(err, "%s: %s", obj->name, msg);
 }
 
+/* Groups symbol indexes by section with one counting pass. */
+static int index_symbols(struct bpfvm_object *obj)
+{
+	const struct elf_file *e = &obj->elf;
+	uint32_t *fill;
+
+	obj->sec_sym_start = calloc((size_t)e->sec_cnt + 1, sizeof(*obj->sec_sym_start));
+	obj->sec_syms = malloc((e->sym_cnt ? e->sym_cnt : 1) * sizeof(*obj->sec_syms));
+	fill = calloc((size_t)e->sec_cnt + 1, sizeof(*fill));
+	if (!obj->sec_sym_start || !obj->sec_syms || !fill) {
+		free(fill);
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < e->sym_cnt; i++)
+		if (e->syms[i].shndx < e->sec_cnt)
+			obj->sec_sym_start[e->syms[i].shndx + 1]++;
+	for (uint32_t s = 0; s < e->sec_cnt; s++)
+		obj->sec_sym_start[s + 1] += obj->sec_sym_start[s];
+	for (uint32_t i = 0; i < e->sym_cnt; i++) {
+		uint32_t s = e->syms[i].shndx;
+
+		if (s < e->sec_cnt)
+			obj->sec_syms[obj->sec_sym_start[s] + fill[s]++] = i;
+	}
+	free(fill);
+	return 0;
+}
+
+int obj_func_at(const struct bpfvm_object *obj, uint32_t sec, uint32_t insn)
+{
+	uint32_t lo = 0, hi = obj->func_cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		const struct obj_func *f = &obj->funcs[mid];
+
+		if (f->sec == sec && f->off == insn)
+			return (int)mid;
+		if (f->sec < sec || (f->sec == sec && f->off < insn))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return -1;
+}
+
 static bool is_code_sec(const struct elf_sec *s)
 {
 	return s->type == ELF_SHT_PROGBITS && (s->flags & ELF_SHF_EXECINSTR) && s->size > 0;
@@ -64,15 +110,15 @@ static int collect_funcs(struct bpfvm_object *obj, uint32_t sec, uint32_t *cap)
 	bool have_func = false;
 	int err;
 
-	for (uint32_t i = 0; i < e->sym_cnt; i++)
-		if (e->syms[i].shndx == sec && e->syms[i].type == ELF_STT_FUNC)
+	uint32_t from = obj->sec_sym_start[sec], to = obj->sec_sym_start[sec + 1];
+
+	for (uint32_t k = from; k < to; k++)
+		if (e->syms[obj->sec_syms[k]].type == ELF_STT_FUNC)
 			have_func = true;
-	for (uint32_t i = 0; i < e->sym_cnt; i++) {
-		const struct elf_sym *sym = &e->syms[i];
+	for (uint32_t k = from; k < to; k++) {
+		const struct elf_sym *sym = &e->syms[obj->sec_syms[k]];
 		struct obj_func f = { .sec = sec, .name = sym->name, .prog = -1 };
 
-		if (sym->shndx != sec)
-			continue;
 		if (have_func ? sym->type != ELF_STT_FUNC
 			      : (sym->type != ELF_STT_NOTYPE || sym->bind == ELF_STB_LOCAL))
 			continue;
@@ -262,7 +308,9 @@ static int open_buf(struct bpfvm_object *obj)
 	if (err)
 		return err;
 	read_license(obj);
-	err = read_version(obj);
+	err = index_symbols(obj);
+	if (!err)
+		err = read_version(obj);
 	if (!err)
 		err = read_btf(obj);
 	if (!err)
@@ -396,6 +444,9 @@ void bpfvm_object_free(struct bpfvm_object *obj)
 	}
 	free(obj->code);
 	free(obj->funcs);
+	free(obj->sec_syms);
+	free(obj->sec_sym_start);
+	free(obj->map_order);
 	btf_ext_free(&obj->ext);
 	btf_free(obj->btf);
 	elf_close(&obj->elf);
@@ -523,11 +574,21 @@ const struct bpfvm_func_info *bpfvm_program_func(const struct bpfvm_program *pro
 const struct bpfvm_func_info *bpfvm_program_func_at(const struct bpfvm_program *prog,
 						     uint32_t insn_idx)
 {
-	for (uint32_t i = 0; i < prog->func_cnt; i++)
-		if (insn_idx >= prog->funcs[i].insn_idx &&
-		    insn_idx - prog->funcs[i].insn_idx < prog->funcs[i].insn_cnt)
-			return &prog->funcs[i];
-	return NULL;
+	uint32_t lo = 0, hi = prog->func_cnt;
+
+	/* Functions are appended in order: the last one starting at or before
+	 * insn_idx holds it. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (prog->funcs[mid].insn_idx <= insn_idx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || insn_idx - prog->funcs[lo - 1].insn_idx >= prog->funcs[lo - 1].insn_cnt)
+		return NULL;
+	return &prog->funcs[lo - 1];
 }
 
 uint32_t bpfvm_program_line_info_count(const struct bpfvm_program *prog)
