@@ -40,6 +40,11 @@ struct bpfvm_verify_input {
 	uint32_t expected_attach_type; /* enum bpf_attach_type */
 	const struct bpfvm_verify_map *maps;
 	uint32_t map_cnt;
+	/* Optional, parallel to maps: for read-only maps (BPF_F_RDONLY_PROG, e.g. a
+	 * frozen .rodata) the value_size bytes of their single value, so that loads
+	 * at constant offsets give known constants, as in Linux. NULL (the array
+	 * or an entry): contents unknown. */
+	const uint8_t *const *map_values;
 	/* Optional: "file.c:42" for an instruction (NULL when unknown). */
 	const char *(*line_of)(void *cookie, uint32_t insn);
 	void *cookie;

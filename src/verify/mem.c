@@ -270,6 +270,25 @@ static int map_value_access(struct env *env, uint32_t insn, int regno, const str
 	return 0;
 }
 
+/* Loads at constant offsets of a read-only map whose contents are known. */
+static void rodata_value(struct env *env, const struct reg *ptr, int16_t insn_off, uint32_t size,
+			 bool sext, struct reg *dst)
+{
+	const struct bpfvm_verify_map *m = &env->in->maps[ptr->map];
+	const uint8_t *bytes = env->in->map_values ? env->in->map_values[ptr->map] : NULL;
+	int64_t off = (int64_t)ptr->off + insn_off + (int64_t)ptr->v.var.value;
+	uint64_t v = 0;
+
+	if (!(m->flags & BPF_F_RDONLY_PROG) || !bytes || !scalar_is_const(&ptr->v) || off < 0 ||
+	    off + size > m->value_size)
+		return;
+	for (uint32_t i = 0; i < size; i++)
+		v |= (uint64_t)bytes[off + i] << (8 * i);
+	if (sext && size < 8 && (v & (1ull << (8 * size - 1))))
+		v |= ~0ull << (8 * size);
+	reg_mark_scalar(dst, scalar_const(v));
+}
+
 static int pkt_access(struct env *env, uint32_t insn, int regno, const struct reg *ptr,
 		      int64_t extra, uint64_t size)
 {
@@ -395,6 +414,8 @@ int check_mem_access(struct env *env, struct vstate *st, uint32_t insn, int regn
 		return err;
 	if (!write)
 		reg_mark_scalar(dst, scalar_load(size, sext));
+	if (!write && ptr->type == PTR_TO_MAP_VALUE)
+		rodata_value(env, ptr, insn_off, size, sext, dst);
 	return 0;
 }
 

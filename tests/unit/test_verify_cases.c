@@ -11,11 +11,13 @@
  *   == name
  *   type: xdp                     (libbpf's type name; default socket_filter)
  *   attach: 8                     (expected attach type id; optional)
- *   map: hash 4 8 16 [lock=0] [rdonly] [inner=1]   (type key value entries; repeatable)
+ *   map: hash 4 8 16 [lock=0] [rdonly] [inner=1] [rodata=HEX]   (type key value
+ *        entries; repeatable)
  *   expect: accept | reject SUBSTRING
  *   slow: WHY                     (exempt from the work bar, e.g. budget tests)
  *   <assembly until the next "==">
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
@@ -37,6 +39,7 @@ struct tcase {
 	char file[256];
 	uint32_t prog_type, attach;
 	struct bpfvm_verify_map maps[MAX_MAPS];
+	const uint8_t *values[MAX_MAPS];
 	uint32_t nmaps;
 	bool accept;
 	bool slow;
@@ -123,6 +126,19 @@ static bool parse_map(struct tcase *c, const char *spec)
 		m->inner_map = atoi(p + 6);
 	if (strstr(spec + used, "rdonly"))
 		m->flags |= 0x80;
+	/* rodata=HEXBYTES: the contents of a read-only map */
+	if ((p = strstr(spec + used, "rodata="))) {
+		uint8_t *bytes = calloc(m->value_size ? m->value_size : 1, 1);
+
+		p += 7;
+		for (uint32_t i = 0; i < m->value_size && isxdigit((unsigned char)p[0]) &&
+				     isxdigit((unsigned char)p[1]); i++, p += 2) {
+			char hex[3] = { p[0], p[1], 0 };
+
+			bytes[i] = (uint8_t)strtoul(hex, NULL, 16);
+		}
+		c->values[c->nmaps] = bytes;
+	}
 	c->nmaps++;
 	return true;
 }
@@ -148,6 +164,7 @@ static void run_case(struct tcase *c)
 	in.expected_attach_type = c->attach;
 	in.maps = c->maps;
 	in.map_cnt = c->nmaps;
+	in.map_values = c->values;
 	in.helper_proto = test_proto;
 	err = bpfvm_verify(&in, &res);
 	free(insns);
@@ -196,6 +213,8 @@ static void run_case(struct tcase *c)
 
 static void reset(struct tcase *c, const char *file, const char *name)
 {
+	for (uint32_t i = 0; i < c->nmaps; i++)
+		free((void *)c->values[i]);
 	free(c->text);
 	memset(c, 0, sizeof(*c));
 	snprintf(c->file, sizeof(c->file), "%.200s", file);
@@ -276,6 +295,7 @@ static void run_file(const char *dir, const char *file)
 	}
 	if (have)
 		run_case(&c);
+	reset(&c, "", "");
 	free(c.text);
 	fclose(f);
 }
