@@ -53,6 +53,11 @@
 	X(STB) X(STH) X(STW) X(STDW) X(STXB) X(STXH) X(STXW) X(STXDW)                   \
 	X(AADD32) X(AOR32) X(AAND32) X(AXOR32) X(AFADD32) X(AFOR32) X(AFAND32)          \
 	X(AFXOR32) X(AXCHG32) X(ACMPXCHG32)                                             \
+	X(F3_ADD_IMM) X(F3_ADD_REG) X(F3_SUB_IMM) X(F3_SUB_REG) X(F3_MUL_IMM)           \
+	X(F3_MUL_REG) X(F3_OR_IMM) X(F3_OR_REG) X(F3_AND_IMM) X(F3_AND_REG)             \
+	X(F3_LSH_IMM) X(F3_LSH_REG) X(F3_RSH_IMM) X(F3_RSH_REG) X(F3_XOR_IMM)           \
+	X(F3_XOR_REG) X(F_BOUND_JGT) X(F_ADDI_JNE) X(F_ADDI_JEQ) X(F_ADDI_JLT)          \
+	X(F_ADDI_JGT) X(F_LDXB_ADD) X(F_LDXH_ADD) X(F_LDXW_ADD) X(F_LDXDW_ADD)          \
 	X(AADD64) X(AOR64) X(AAND64) X(AXOR64) X(AFADD64) X(AFOR64) X(AFAND64)          \
 	X(AFXOR64) X(AXCHG64) X(ACMPXCHG64)
 
@@ -67,6 +72,8 @@ _Static_assert(OP_ARSH32_REG - OP_ADD32_IMM == OP_ARSH64_REG - OP_ADD64_IMM,
 	       "ALU32 and ALU64 handlers must run in parallel");
 _Static_assert(OP_JSLE32_REG - OP_JEQ32_IMM == OP_JSLE_REG - OP_JEQ_IMM,
 	       "JMP32 and JMP handlers must run in parallel");
+_Static_assert(OP_LDXDW - OP_LDXB == 3 && OP_F_LDXDW_ADD - OP_F_LDXB_ADD == 3,
+	       "loads and their fused forms must run in parallel");
 
 /* One decoded instruction. `off` is the memory offset, or for jumps and local
  * calls the absolute target index; `imm` is the sign-extended immediate, the
@@ -263,6 +270,90 @@ static int decode_lddw(const struct bpfvm_exec *exec, uint32_t i, struct interp_
 			    "BTF reference", i, in->src_reg);
 }
 
+/* ------------------------------------------------------------- fusion */
+
+/* Superinstructions for the sequences clang emits most: `d = s; d op= x`
+ * (three-operand arithmetic, pointer offsets), `d = s; d += k; if d > e goto`
+ * (a packet bounds check), `d += k; if d cmp c goto` (a loop counter) and
+ * `d = *(s + off); a += d` (summing loaded words, as checksums do).
+ * Each runs as one dispatch and keeps the intermediate value in a host
+ * register. The fused op sits on the sequence's first instruction and skips
+ * the rest; the following instructions keep their own decoded form, so a jump
+ * into the middle of a sequence still runs exactly what it should. */
+static int fused_alu(int op)
+{
+	switch (op) {
+	case OP_ADD64_IMM: return OP_F3_ADD_IMM;
+	case OP_ADD64_REG: return OP_F3_ADD_REG;
+	case OP_SUB64_IMM: return OP_F3_SUB_IMM;
+	case OP_SUB64_REG: return OP_F3_SUB_REG;
+	case OP_MUL64_IMM: return OP_F3_MUL_IMM;
+	case OP_MUL64_REG: return OP_F3_MUL_REG;
+	case OP_OR64_IMM: return OP_F3_OR_IMM;
+	case OP_OR64_REG: return OP_F3_OR_REG;
+	case OP_AND64_IMM: return OP_F3_AND_IMM;
+	case OP_AND64_REG: return OP_F3_AND_REG;
+	case OP_LSH64_IMM: return OP_F3_LSH_IMM;
+	case OP_LSH64_REG: return OP_F3_LSH_REG;
+	case OP_RSH64_IMM: return OP_F3_RSH_IMM;
+	case OP_RSH64_REG: return OP_F3_RSH_REG;
+	case OP_XOR64_IMM: return OP_F3_XOR_IMM;
+	case OP_XOR64_REG: return OP_F3_XOR_REG;
+	}
+	return -1;
+}
+
+static int fused_addi_jump(int op)
+{
+	switch (op) {
+	case OP_JNE_IMM: return OP_F_ADDI_JNE;
+	case OP_JEQ_IMM: return OP_F_ADDI_JEQ;
+	case OP_JLT_IMM: return OP_F_ADDI_JLT;
+	case OP_JGT_IMM: return OP_F_ADDI_JGT;
+	}
+	return -1;
+}
+
+static bool fits32(int64_t v)
+{
+	return v >= INT32_MIN && v <= INT32_MAX;
+}
+
+static void fuse(struct interp_prog *p)
+{
+	for (uint32_t i = 0; i + 1 < p->cnt; i++) {
+		struct interp_insn *a = &p->insns[i], *b = &p->insns[i + 1];
+		struct interp_insn *c = i + 2 < p->cnt ? &p->insns[i + 2] : NULL;
+		int f;
+
+		if (a->op == OP_MOV64_REG && b->op == OP_ADD64_IMM && b->dst == a->dst && c &&
+		    c->op == OP_JGT_REG && c->dst == a->dst && c->src != a->dst) {
+			/* imm: the addend in the low half, e's number in the high */
+			a->imm = (int64_t)((uint64_t)(uint32_t)b->imm | (uint64_t)c->src << 32);
+			a->off = c->off;
+			a->op = OP_F_BOUND_JGT;
+		} else if (a->op == OP_MOV64_REG && (f = fused_alu(b->op)) >= 0 &&
+			   b->dst == a->dst && (b->op & 1 ? b->src != a->dst : true) &&
+			   fits32(b->imm)) {
+			/* off: the second operand's register; imm: the immediate */
+			a->off = b->src;
+			a->imm = b->imm;
+			a->op = (uint8_t)f;
+		} else if (a->op >= OP_LDXB && a->op <= OP_LDXDW && b->op == OP_ADD64_REG &&
+			   b->src == a->dst && b->dst != a->dst) {
+			/* imm: the accumulator's register */
+			a->imm = b->dst;
+			a->op = (uint8_t)(OP_F_LDXB_ADD + (a->op - OP_LDXB));
+		} else if (a->op == OP_ADD64_IMM && (f = fused_addi_jump(b->op)) >= 0 &&
+			   b->dst == a->dst && fits32(a->imm) && fits32(b->imm)) {
+			/* imm: the addend in the low half, the constant in the high */
+			a->imm = (int64_t)((uint64_t)(uint32_t)a->imm | (uint64_t)(uint32_t)b->imm << 32);
+			a->off = b->off;
+			a->op = (uint8_t)f;
+		}
+	}
+}
+
 static int interp_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *opts)
 {
 	struct interp_prog *p;
@@ -302,6 +393,7 @@ static int interp_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts 
 		free(p);
 		return err;
 	}
+	fuse(p);
 #ifdef INTERP_COMPUTED_GOTO
 	{
 		const void *const *labels =
@@ -636,6 +728,70 @@ dispatch:
 		pc = frames[depth].ret_pc;
 		DISPATCH();
 	CASE(LDDW): DST = IMM; pc += 2; DISPATCH();
+
+#define F3(name, expr) CASE(name): DST = (expr); pc += 2; DISPATCH();
+#define XREG reg[pc->off]
+	F3(F3_ADD_IMM, SRC + IMM)
+	F3(F3_ADD_REG, SRC + XREG)
+	F3(F3_SUB_IMM, SRC - IMM)
+	F3(F3_SUB_REG, SRC - XREG)
+	F3(F3_MUL_IMM, SRC * IMM)
+	F3(F3_MUL_REG, SRC * XREG)
+	F3(F3_OR_IMM, SRC | IMM)
+	F3(F3_OR_REG, SRC | XREG)
+	F3(F3_AND_IMM, SRC & IMM)
+	F3(F3_AND_REG, SRC & XREG)
+	F3(F3_LSH_IMM, SRC << (IMM & 63))
+	F3(F3_LSH_REG, SRC << (XREG & 63))
+	F3(F3_RSH_IMM, SRC >> (IMM & 63))
+	F3(F3_RSH_REG, SRC >> (XREG & 63))
+	F3(F3_XOR_IMM, SRC ^ IMM)
+	F3(F3_XOR_REG, SRC ^ XREG)
+#undef F3
+#undef XREG
+	CASE(F_BOUND_JGT): {
+		uint64_t v = SRC + (uint64_t)(int64_t)(int32_t)IMM;
+
+		DST = v;
+		if (v > reg[(uint64_t)pc->imm >> 32]) {
+			pc = base + pc->off;
+			DISPATCH();
+		}
+		pc += 3;
+		DISPATCH();
+	}
+#define ADDI_JUMP(name, cmp)                                                              \
+	CASE(name): {                                                                     \
+		uint64_t v = DST + (uint64_t)(int64_t)(int32_t)IMM;                       \
+		uint64_t k = (uint64_t)(int64_t)(int32_t)((uint64_t)pc->imm >> 32);       \
+                                                                                          \
+		DST = v;                                                                  \
+		if (v cmp k) {                                                            \
+			pc = base + pc->off;                                              \
+			DISPATCH();                                                       \
+		}                                                                         \
+		pc += 2;                                                                  \
+		DISPATCH();                                                               \
+	}
+	ADDI_JUMP(F_ADDI_JNE, !=)
+	ADDI_JUMP(F_ADDI_JEQ, ==)
+	ADDI_JUMP(F_ADDI_JLT, <)
+	ADDI_JUMP(F_ADDI_JGT, >)
+#undef ADDI_JUMP
+#define LDX_ADD(name, load)                                                               \
+	CASE(name): {                                                                     \
+		uint64_t v = (load);                                                      \
+                                                                                          \
+		DST = v;                                                                  \
+		reg[pc->imm] += v;                                                        \
+		pc += 2;                                                                  \
+		DISPATCH();                                                               \
+	}
+	LDX_ADD(F_LDXB_ADD, *(const uint8_t *)(uintptr_t)SMEM)
+	LDX_ADD(F_LDXH_ADD, ld16(SMEM))
+	LDX_ADD(F_LDXW_ADD, ld32(SMEM))
+	LDX_ADD(F_LDXDW_ADD, ld64(SMEM))
+#undef LDX_ADD
 
 	CASE(LDXB): DST = *(const uint8_t *)(uintptr_t)SMEM; NEXT();
 	CASE(LDXH): DST = ld16(SMEM); NEXT();
