@@ -33,7 +33,9 @@
 #include "exec/execmem.h"
 #include "exec/jit_abi.h"
 #include "exec/x86_emit.h"
+#include "helpers/helpers.h"
 #include "isa/opcodes.h"
+#include "maps/array.h"
 #include "util/error.h"
 
 struct jit_block {
@@ -82,6 +84,7 @@ struct jit_ctx {
 	bool *is_func;
 	bool *is_target; /* some branch or call lands here */
 	struct bpfvm_helper_binding *bind; /* per helper-call insn */
+	const struct bpfvm_array **inline_array; /* per call: array lookup done inline */
 	uintptr_t base;                    /* where the code will live (after pass 1) */
 	size_t base_size;
 	bool harden;
@@ -512,11 +515,39 @@ static void emit_lddw(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in
 	}
 }
 
+/* bpf_map_lookup_elem on an array map known at compile time, as Linux's
+ * array_map_gen_lookup: r0 = key < max_entries ? values + key * elem_size :
+ * NULL, without a call. Only r0 (and the scratch register) change; r1-r5 are
+ * left as they were, which the eBPF calling convention allows. */
+static void emit_inline_array_lookup(struct x86_buf *b, const struct bpfvm_array *a)
+{
+	uint32_t jnull, jdone;
+
+	x86_load(b, X86_S32, false, X86_RAX, R(2), 0);
+	x86_alu_ri(b, X86_CMP, false, X86_RAX, (int32_t)a->map.max_entries);
+	jnull = x86_jcc_fwd(b, X86_CC_AE);
+	if (!(a->elem_size & (a->elem_size - 1)))
+		x86_shift_ri(b, X86_SHL, true, X86_RAX, (uint8_t)__builtin_ctz(a->elem_size));
+	else
+		x86_imul_rri(b, true, X86_RAX, X86_RAX, (int32_t)a->elem_size);
+	x86_mov_ri64(b, JIT_AX, (uint64_t)(uintptr_t)a->values);
+	x86_alu_rr(b, X86_ADD, true, X86_RAX, JIT_AX);
+	jdone = x86_jmp_fwd(b);
+	x86_patch_here(b, jnull);
+	x86_alu_rr(b, X86_XOR, false, X86_RAX, X86_RAX);
+	x86_patch_here(b, jdone);
+}
+
 static void emit_helper_call(struct jit_ctx *c, uint32_t i)
 {
 	struct x86_buf *b = &c->b;
 	const struct bpfvm_helper_binding *hb = &c->bind[i];
 	uint32_t jcont;
+
+	if (c->inline_array[i]) {
+		emit_inline_array_lookup(b, c->inline_array[i]);
+		return;
+	}
 
 	if (hb->kind == BPFVM_HELPER_TAIL_CALL)
 		x86_store(b, X86_S64, JIT_BLOCK, BLK_SCRATCH, R(1));
@@ -794,6 +825,51 @@ static int emit_pass(struct jit_ctx *c)
 
 /* ------------------------------------------------------- preparing */
 
+/* The map in r1 at helper call i when an lddw in the same straight-line run
+ * of code put it there, else NULL. */
+static const struct bpfvm_map *const_map_arg(const struct jit_ctx *c, uint32_t i)
+{
+	for (uint32_t j = i; j > 0 && !c->is_target[j]; j--) {
+		const struct bpfvm_insn *in = &c->insns[j - 1];
+		int cls = BPF_CLASS(in->code);
+
+		if (in->code == 0 && j >= 2 && c->insns[j - 2].code == (BPF_LD | BPF_IMM | BPF_DW)) {
+			const struct bpfvm_insn *ld = &c->insns[j - 2];
+
+			if (ld->dst_reg != 1)
+				continue;
+			if (ld->src_reg)
+				return NULL;
+			return (const struct bpfvm_map *)(uintptr_t)((uint64_t)(uint32_t)ld->imm |
+								     (uint64_t)(uint32_t)in->imm << 32);
+		}
+		if (in->code == (BPF_JMP | BPF_CALL) || in->code == (BPF_JMP | BPF_CALL | BPF_X))
+			return NULL;
+		if ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX) && in->dst_reg == 1)
+			return NULL;
+		if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC && (in->imm & BPF_FETCH) &&
+		    in->imm != BPF_CMPXCHG && in->src_reg == 1)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* Lookups in plain array maps are inlined when the map is known. The map is
+ * read here, at compile time: for a verified program r1 of a map lookup is
+ * a map by proof; an unverified program that passes something else would
+ * make the helper read the same bad pointer when it runs. */
+static const struct bpfvm_array *inlinable_array(const struct jit_ctx *c, uint32_t i)
+{
+	const struct bpfvm_map *m;
+
+	if (c->bind[i].fn != bpfvm_helper_map_lookup_elem || c->bind[i].kind != BPFVM_HELPER_PLAIN)
+		return NULL;
+	m = const_map_arg(c, i);
+	if (!m || m->type != BPFVM_MAP_TYPE_ARRAY || (m->map_flags & BPFVM_F_WRONLY_PROG))
+		return NULL;
+	return (const struct bpfvm_array *)m;
+}
+
 static int scan_program(struct jit_ctx *c)
 {
 	const struct bpfvm_exec *exec = c->exec;
@@ -831,6 +907,9 @@ static int scan_program(struct jit_ctx *c)
 			return err;
 		}
 	}
+	for (uint32_t i = 0; i < c->cnt; i++)
+		if (c->bind[i].fn)
+			c->inline_array[i] = inlinable_array(c, i);
 	return 0;
 }
 
@@ -910,8 +989,9 @@ static int jit_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *op
 	c.is_func = calloc(c.cnt, sizeof(*c.is_func));
 	c.is_target = calloc(c.cnt, sizeof(*c.is_target));
 	c.bind = calloc(c.cnt, sizeof(*c.bind));
+	c.inline_array = calloc(c.cnt, sizeof(*c.inline_array));
 	img = calloc(1, sizeof(*img));
-	if (!c.is_func || !c.is_target || !c.bind || !img || alloc_layout(&c.cur, c.cnt) ||
+	if (!c.is_func || !c.is_target || !c.bind || !c.inline_array || !img || alloc_layout(&c.cur, c.cnt) ||
 	    alloc_layout(&c.prev, c.cnt)) {
 		bpfvm_errorf(-ENOMEM, "out of memory compiling %u instructions", c.cnt);
 		goto out;
@@ -946,6 +1026,7 @@ out:
 	free(c.is_func);
 	free(c.is_target);
 	free(c.bind);
+	free(c.inline_array);
 	free(c.b.code);
 	free_layout(&c.cur);
 	free_layout(&c.prev);

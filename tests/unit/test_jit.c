@@ -382,6 +382,76 @@ static void test_image(void)
 	}
 }
 
+static uint64_t run_with_helpers(const char *text, enum bpfvm_engine engine)
+{
+	struct bpfvm_exec_opts opts = { .sz = sizeof(opts), .engine = engine,
+					.resolve_helper = bpfvm_helper_resolve };
+	struct bpfvm_insn *insns;
+	struct bpfvm_exec *exec = NULL;
+	struct bpfvm_run run = { 0 };
+	uint64_t r0 = UINT64_MAX;
+	uint32_t cnt;
+
+	CHECK(bpfvm_asm(text, &insns, &cnt) == 0);
+	CHECK(bpfvm_exec_create(insns, cnt, &opts, &exec) == 0);
+	if (exec)
+		r0 = bpfvm_exec_run(exec, NULL, &run);
+	CHECK(run.error == 0);
+	bpfvm_exec_free(exec);
+	free(insns);
+	return r0;
+}
+
+/* bpf_map_lookup_elem on a known array map is inlined by the JIT: same
+ * pointers, same NULL for keys out of range, and the helper still used when
+ * the map is not known at compile time or the map is write-only for programs. */
+static void test_inline_lookup(void)
+{
+	struct bpfvm_map_create_opts mo = { .sz = sizeof(mo), .map_type = BPFVM_MAP_TYPE_ARRAY,
+					    .key_size = 4, .value_size = 12, .max_entries = 7 };
+	struct bpfvm_map *map = NULL, *wo = NULL;
+	static const char *const shapes[] = {
+		/* lddw right before the call: inlined */
+		"stw [%%r10-4], %d\nmov %%r2, %%r10\nadd %%r2, -4\nlddw %%r1, 0x%llx\ncall 1\n"
+		"jeq %%r0, 0, +2\nldxdw %%r0, [%%r0+0]\nexit\nmov %%r0, 1\nexit\n",
+		/* a branch lands between the lddw and the call: the helper */
+		"stw [%%r10-4], %d\nlddw %%r1, 0x%llx\nmov %%r2, %%r10\njeq %%r2, 0, +0\n"
+		"add %%r2, -4\ncall 1\njeq %%r0, 0, +2\nldxdw %%r0, [%%r0+0]\nexit\n"
+		"mov %%r0, 1\nexit\n",
+	};
+	const int keys[] = { 0, 3, 6, 7, -1, 100 };
+
+	CHECK(bpfvm_map_create(&mo, &map) == 0);
+	mo.map_flags = BPFVM_F_WRONLY_PROG;
+	CHECK(bpfvm_map_create(&mo, &wo) == 0);
+	if (!map || !wo)
+		return;
+	for (uint32_t k = 0; k < 7; k++) {
+		uint8_t v[12] = { 0 };
+		uint64_t x = 0x1000 + k;
+
+		memcpy(v, &x, 8);
+		CHECK(bpfvm_map_update_elem(map, &k, v, BPFVM_ANY) == 0);
+		CHECK(bpfvm_map_update_elem(wo, &k, v, BPFVM_ANY) == 0);
+	}
+	for (size_t s = 0; s < 2; s++) {
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+			for (int m = 0; m < 2; m++) {
+				char text[1024];
+				uint64_t want = m == 0 && keys[k] >= 0 && keys[k] < 7 ? 0x1000u + keys[k]
+										 : 1;
+
+				snprintf(text, sizeof(text), shapes[s], keys[k],
+					 (unsigned long long)(uintptr_t)(m ? wo : map));
+				CHECK_EQ_U64(run_with_helpers(text, BPFVM_ENGINE_INTERP), want);
+				CHECK_EQ_U64(run_with_helpers(text, BPFVM_ENGINE_JIT), want);
+			}
+		}
+	}
+	bpfvm_map_free(map);
+	bpfvm_map_free(wo);
+}
+
 static double now_ns(void)
 {
 	struct timespec ts;
@@ -436,6 +506,7 @@ int main(void)
 	test_calls();
 	test_tail_calls();
 	test_image();
+	test_inline_lookup();
 	test_compile_time();
 	return test_exit();
 }
