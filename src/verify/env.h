@@ -28,6 +28,8 @@
 #define MAX_OPEN_PER_INSN 2048
 /* Paths queued but not yet explored, as Linux's BPF_COMPLEXITY_LIMIT_JMP_SEQ. */
 #define MAX_PENDING 8192
+/* Memory held by stored and pending states. */
+#define MAX_STATE_BYTES (1ull << 30)
 
 struct checkpoint_list {
 	struct vstate **states;

@@ -93,6 +93,7 @@ struct vstate {
 	uint32_t branches;
 	uint32_t hit, miss;   /* checkpoints: how often they covered a new state, or not */
 	uint64_t hash;        /* checkpoints: state_hash() */
+	uint32_t all_idx;     /* checkpoints: index in the verifier's list of all of them */
 	uint32_t insn;
 	uint64_t bytes;       /* memory held by this state */
 };

@@ -150,12 +150,20 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 			ret = 1;
 			continue;
 		}
-		if (++c->miss > c->hit * 3 + 3)
+		if (++c->miss > c->hit * 3 + 3) {
+			/* finished, so no live path descends from it: nothing
+			 * will follow a parent pointer to it again */
 			kept--;
+			env->all[c->all_idx] = NULL;
+			free_path(env, c);
+		}
 	}
 	l->n = kept;
 	if (ret || open >= MAX_OPEN_PER_INSN)
 		return ret;
+	if (env->mem_cur > MAX_STATE_BYTES)
+		return verr(env, insn, "program too complex: verifier states exceed %u MiB",
+			    (unsigned int)(MAX_STATE_BYTES >> 20));
 	ck = copy_tracked(env, st);
 	if (!ck)
 		return -ENOMEM;
@@ -182,6 +190,7 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 		env->all_cap = cap;
 	}
 	l->states[l->n++] = ck;
+	ck->all_idx = env->nall;
 	env->all[env->nall++] = ck;
 	env->states++;
 	ck->insn = insn;
