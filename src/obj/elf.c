@@ -41,6 +41,12 @@ static const char *strtab_str(const uint8_t *tab, uint64_t size, uint64_t off)
 	return (const char *)tab + off;
 }
 
+/* Why strtab_str failed, for messages. */
+static const char *strtab_why(uint64_t size, uint64_t off)
+{
+	return off >= size ? "beyond" : "not NUL-terminated within";
+}
+
 static int read_sections(struct elf_file *e, uint64_t shoff, uint32_t shnum, uint32_t shstrndx)
 {
 	const struct elf_sec *strsec;
@@ -92,8 +98,9 @@ static int read_sections(struct elf_file *e, uint64_t shoff, uint32_t shnum, uin
 
 		if (!name)
 			return bpfvm_errorf(-EINVAL,
-					    "%s: section %u: name offset %u beyond section name table of %llu bytes (or not NUL-terminated)",
-					    e->name, i, noff, (unsigned long long)strsec->size);
+					    "%s: section %u: name at offset %u %s section name table of %llu bytes",
+					    e->name, i, noff, strtab_why(strsec->size, noff),
+					    (unsigned long long)strsec->size);
 		e->secs[i].name = name;
 	}
 	return 0;
@@ -145,8 +152,9 @@ static int read_symbols(struct elf_file *e)
 		s->name = strtab_str(strsec->data, strsec->size, noff);
 		if (!s->name)
 			return elf_sec_errorf(e, idx, -EINVAL,
-					      "symbol %u: name offset %u beyond string table of %llu bytes (or not NUL-terminated)",
-					      i, noff, (unsigned long long)strsec->size);
+					      "symbol %u: name at offset %u %s string table of %llu bytes",
+					      i, noff, strtab_why(strsec->size, noff),
+					      (unsigned long long)strsec->size);
 		if (s->shndx != ELF_SHN_UNDEF && s->shndx < ELF_SHN_LORESERVE &&
 		    s->shndx >= e->sec_cnt)
 			return elf_sec_errorf(e, idx, -EINVAL,

@@ -236,14 +236,37 @@ struct linker {
  * thousands of programs call one huge .text must not exhaust memory. */
 #define OBJ_MAX_LINKED_INSNS (16u << 20)
 
+static int link_errc(const struct linker *l, int err, uint32_t sec, uint32_t insn,
+		     const char *fmt, const char *a, uint64_t b)
+{
+	const struct obj_code_sec *cs = obj_code_sec(l->obj, sec);
+	char msg[256], where[160] = "";
+	uint32_t lo = 0, hi = cs ? cs->line_cnt : 0;
+
+	snprintf(msg, sizeof(msg), fmt, a, (unsigned long long)b);
+	/* The source line, when .BTF.ext has one at or before the instruction. */
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (cs->lines[mid].insn_idx <= insn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && cs->lines[lo - 1].line) {
+		const char *file = cs->lines[lo - 1].file, *base = strrchr(file, '/');
+
+		snprintf(where, sizeof(where), "%s:%u: ", base ? base + 1 : file,
+			 cs->lines[lo - 1].line);
+	}
+	return obj_errorf(l->obj, err, "%s: %ssection %s insn %u: %s", l->prog->name, where,
+			  l->obj->elf.secs[sec].name, insn, msg);
+}
+
 static int link_err(const struct linker *l, uint32_t sec, uint32_t insn, const char *fmt,
 		    const char *a, uint64_t b)
 {
-	char msg[256];
-
-	snprintf(msg, sizeof(msg), fmt, a, (unsigned long long)b);
-	return obj_errorf(l->obj, -EINVAL, "%s: section %s insn %u: %s", l->prog->name,
-			  l->obj->elf.secs[sec].name, insn, msg);
+	return link_errc(l, -EINVAL, sec, insn, fmt, a, b);
 }
 
 static int add_pending(struct linker *l, uint32_t at, int func)
@@ -276,11 +299,15 @@ static int relocate(struct linker *l, const struct obj_code_sec *cs, uint32_t id
 	int target, mi;
 
 	if (sym->shndx == ELF_SHN_UNDEF) {
+		char what[192];
+
 		if (insn->code == CALL)
-			return link_err(l, sec, idx, "call of extern function %s (kfunc): not supported%.0llu",
-					sym->name, 0);
-		return obj_errorf(obj, -ENOTSUP, "%s: extern '%s' (%s) is not supported", l->prog->name,
-				  sym->name, extern_kind(obj, sym->name));
+			return link_errc(l, -ENOTSUP, sec, idx,
+					 "call of extern function %s (kfunc): not supported%.0llu",
+					 sym->name, 0);
+		snprintf(what, sizeof(what), "extern '%s' (%s)", sym->name,
+			 extern_kind(obj, sym->name));
+		return link_errc(l, -ENOTSUP, sec, idx, "%s is not supported%.0llu", what, 0);
 	}
 	if (sym->shndx >= e->sec_cnt)
 		return link_err(l, sec, idx, "relocation against symbol %s in special section %llu",
