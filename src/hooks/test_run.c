@@ -1,8 +1,11 @@
 /* BPF_PROG_TEST_RUN: runs a program on a given packet and/or context, as
  * Linux's bpf_prog_test_run_xdp/_skb do, so that results compare one to one
  * with the kernel's: XDP frames get 256 bytes of headroom (of which Linux
- * reserves 40) and 320 of tailroom, an skb starts at its Ethernet header with
- * protocol and pkt_type set as eth_type_trans() would on the loopback device.
+ * reserves 40) and 320 of tailroom, metadata comes and goes as Linux's
+ * xdp_md says; an skb has protocol and pkt_type set as eth_type_trans() would
+ * on the loopback device, and only the fields Linux writes back come out.
+ * One deliberate difference: socket filters see the packet from its Ethernet
+ * header (issue 6), where Linux's test-run starts them at the IP header.
  * The timed loop does nothing but call the program, on the same context each
  * time, as the kernel's does. */
 #include <errno.h>
@@ -20,6 +23,10 @@
 /* Linux's test-run frame is a page; larger packets need multi-buffer XDP. */
 #define XDP_MIN_FRAME (4096 - XDP_HEADROOM - XDP_TAILROOM)
 #define SKB_HEADROOM 66 /* NET_SKB_PAD + NET_IP_ALIGN */
+#define ETH_HLEN 14
+#define XDP_META_MAX 32
+#define ETH_P_IP 0x0800
+#define ETH_P_IPV6 0x86dd
 
 #define PACKET_HOST 0
 #define PACKET_BROADCAST 1
@@ -80,27 +87,51 @@ static int test_run_xdp(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 	uint8_t *buf;
 	int err;
 
+	uint32_t metalen = 0, end = o->data_size_in;
+
 	if ((err = check_ctx_in(o, sizeof(x.md), "xdp")))
 		return err;
+	if (o->data_size_in < ETH_HLEN)
+		return bpfvm_errorf(-EINVAL, "packet of %u bytes is shorter than an Ethernet "
+				    "header", o->data_size_in);
 	if (o->ctx_in) {
+		/* Linux's rules: data_meta is 0, data the length of metadata at
+		 * the front of the input, data_end where the packet ends (at most
+		 * the input's length); there are no devices here to check
+		 * ingress_ifindex against. */
 		memcpy(&x.md, o->ctx_in, sizeof(x.md));
-		if (x.md.data || x.md.data_end || x.md.data_meta || x.md.egress_ifindex)
-			return bpfvm_errorf(-EINVAL, "xdp_md: data, data_end, data_meta and "
-					    "egress_ifindex must be 0 in the input context");
+		if (x.md.data_meta || x.md.data_end > o->data_size_in ||
+		    x.md.data > x.md.data_end || x.md.data > XDP_META_MAX || (x.md.data & 3))
+			return bpfvm_errorf(-EINVAL, "xdp_md: data_meta must be 0, data_end at most "
+					    "the packet's length (%u), and data at most data_end and "
+					    "a metadata length of at most %d bytes, a multiple of 4",
+					    o->data_size_in, XDP_META_MAX);
+		if (x.md.egress_ifindex || (!x.md.ingress_ifindex && x.md.rx_queue_index))
+			return bpfvm_errorf(-EINVAL, "xdp_md: egress_ifindex must be 0, and "
+					    "rx_queue_index needs an ingress_ifindex");
+		end = x.md.data_end;
+		metalen = x.md.data;
 	}
 	buf = calloc(1, XDP_HEADROOM + area + XDP_TAILROOM);
 	if (!buf)
 		return bpfvm_errorf(-ENOMEM, "out of memory");
-	memcpy(buf + XDP_HEADROOM, o->data_in, o->data_size_in);
+	memcpy(buf + XDP_HEADROOM - metalen, o->data_in, o->data_size_in);
 	x.pkt.buf = buf;
 	x.pkt.buf_end = buf + XDP_HEADROOM + area;
-	x.data = x.data_meta = (uint64_t)(uintptr_t)(buf + XDP_HEADROOM);
-	x.data_end = x.data + o->data_size_in;
+	x.data_meta = (uint64_t)(uintptr_t)(buf + XDP_HEADROOM - metalen);
+	x.data = x.data_meta + metalen;
+	x.data_end = x.data_meta + end;
+	x.md.data = x.md.data_end = x.md.data_meta = 0;
 	o->retval = run_repeat(prog, &x, run, o->repeat ? o->repeat : 1, o);
-	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)x.data,
-		       (uint32_t)(x.data_end - x.data), "packet");
-	if (!err && o->ctx_out)
+	/* As Linux: the output starts at the metadata, and the context gives
+	 * data and data_end as offsets from it. */
+	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)x.data_meta,
+		       (uint32_t)(x.data_end - x.data_meta), "packet");
+	if (!err && o->ctx_out) {
+		x.md.data = (uint32_t)(x.data - x.data_meta);
+		x.md.data_end = (uint32_t)(x.data_end - x.data_meta);
 		err = copy_out(o->ctx_out, &o->ctx_size_out, &x.md, sizeof(x.md), "context");
+	}
 	free(buf);
 	return err;
 }
@@ -150,18 +181,56 @@ static int skb_ctx_in(struct bpfvm_uapi_sk_buff *skb, const struct bpfvm_uapi_sk
 	return 0;
 }
 
+/* What Linux's test-run writes back into __sk_buff (convert_skb_to___skb):
+ * the fields it may set, nothing else. */
+static void skb_ctx_out(struct bpfvm_uapi_sk_buff *out, const struct bpfvm_uapi_sk_buff *skb)
+{
+	memset(out, 0, sizeof(*out));
+	out->mark = skb->mark;
+	out->priority = skb->priority;
+	out->ingress_ifindex = skb->ingress_ifindex;
+	out->ifindex = skb->ifindex;
+	out->tstamp = skb->tstamp;
+	memcpy(out->cb, skb->cb, sizeof(out->cb));
+	out->wire_len = skb->wire_len;
+	out->gso_segs = skb->gso_segs;
+	out->gso_size = skb->gso_size;
+	out->hwtstamp = skb->hwtstamp;
+}
+
+/* Linux's test-run refuses IP packets too short for their network header. */
+static int check_l3_length(const uint8_t *pkt, uint32_t len)
+{
+	uint16_t proto = (uint16_t)(pkt[12] << 8 | pkt[13]);
+
+	if (proto == ETH_P_IP && len < ETH_HLEN + 20)
+		return bpfvm_errorf(-EINVAL, "IPv4 packet of %u bytes is shorter than its "
+				    "Ethernet and IP headers", len);
+	if (proto == ETH_P_IPV6 && len < ETH_HLEN + 40)
+		return bpfvm_errorf(-EINVAL, "IPv6 packet of %u bytes is shorter than its "
+				    "Ethernet and IPv6 headers", len);
+	return 0;
+}
+
+/* `l2`: the program sees the packet from its Ethernet header (tc, and socket
+ * filters as this project defines them); else from the network header, as
+ * Linux's test-run gives cgroup_skb programs, with the Ethernet header zeroed
+ * in the output. */
 static int test_run_skb(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
-			struct bpfvm_run *run)
+			struct bpfvm_run *run, bool l2)
 {
 	struct bpfvm_skb_ctx s = { 0 };
+	uint32_t start = l2 ? 0 : ETH_HLEN;
 	uint8_t *buf;
 	int err;
 
 	if ((err = check_ctx_in(o, sizeof(s.skb), prog->type->name)))
 		return err;
-	if (o->data_size_in < 14)
+	if (o->data_size_in < ETH_HLEN)
 		return bpfvm_errorf(-EINVAL, "packet of %u bytes is shorter than an Ethernet "
 				    "header", o->data_size_in);
+	if ((err = check_l3_length(o->data_in, o->data_size_in)))
+		return err;
 	s.skb.ifindex = 1; /* the loopback device, where Linux's test-run puts the skb */
 	if (o->ctx_in && (err = skb_ctx_in(&s.skb, o->ctx_in)))
 		return err;
@@ -171,22 +240,24 @@ static int test_run_skb(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 	memcpy(buf + SKB_HEADROOM, o->data_in, o->data_size_in);
 	s.pkt.buf = buf;
 	s.pkt.buf_end = buf + SKB_HEADROOM + o->data_size_in;
-	s.data = s.data_meta = (uint64_t)(uintptr_t)(buf + SKB_HEADROOM);
-	s.data_end = s.data + o->data_size_in;
-	s.skb.len = o->data_size_in;
+	s.data = s.data_meta = (uint64_t)(uintptr_t)(buf + SKB_HEADROOM + start);
+	s.data_end = (uint64_t)(uintptr_t)(buf + SKB_HEADROOM + o->data_size_in);
+	s.skb.len = o->data_size_in - start;
 	if (!s.skb.wire_len)
-		s.skb.wire_len = o->data_size_in;
-	if (!s.skb.gso_segs)
-		s.skb.gso_segs = 1;
+		s.skb.wire_len = s.skb.len;
 	s.skb.pkt_type = eth_pkt_type(o->data_in, o->data_size_in);
 	/* skb->protocol is the big-endian EtherType, read as it sits in memory. */
 	s.skb.protocol = (uint32_t)buf[SKB_HEADROOM + 12] | (uint32_t)buf[SKB_HEADROOM + 13] << 8;
 	o->retval = run_repeat(prog, &s, run, o->repeat ? o->repeat : 1, o);
-	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)s.data,
-		       (uint32_t)(s.data_end - s.data), "packet");
+	if (!l2)
+		memset(buf + SKB_HEADROOM, 0, ETH_HLEN);
+	err = copy_out(o->data_out, &o->data_size_out, buf + SKB_HEADROOM,
+		       (uint32_t)(s.data_end - (uint64_t)(uintptr_t)(buf + SKB_HEADROOM)), "packet");
 	if (!err && o->ctx_out) {
-		s.skb.data = s.skb.data_end = s.skb.data_meta = 0;
-		err = copy_out(o->ctx_out, &o->ctx_size_out, &s.skb, sizeof(s.skb), "context");
+		struct bpfvm_uapi_sk_buff out;
+
+		skb_ctx_out(&out, &s.skb);
+		err = copy_out(o->ctx_out, &o->ctx_size_out, &out, sizeof(out), "context");
 	}
 	free(buf);
 	return err;
@@ -234,8 +305,10 @@ int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 	case BPFVM_PROG_SCHED_CLS:
 	case BPFVM_PROG_SCHED_ACT:
 	case BPFVM_PROG_SOCKET_FILTER:
+		err = test_run_skb(prog, o, &run, true);
+		break;
 	case BPFVM_PROG_CGROUP_SKB:
-		err = test_run_skb(prog, o, &run);
+		err = test_run_skb(prog, o, &run, false);
 		break;
 	case BPFVM_PROG_CGROUP_SOCK_ADDR:
 		err = test_run_sock_addr(prog, o, &run);

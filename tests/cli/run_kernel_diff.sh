@@ -45,33 +45,13 @@ HOST_VALUED = {"misc_out", "owner"}
 # occurring is reported so the entry can be removed. Field "refused": one
 # side refused the input (Linux: BPF_PROG_TEST_RUN failed; bpfvm: exit 2).
 KNOWN = {
-    ("xdp_parse runt", "refused"):
-        "bpfvm bug: Linux's test-run refuses XDP packets shorter than an Ethernet header "
-        "(EINVAL); bpfvm runs them (its skb test-run does refuse them)",
-    ("meta_mark xdp_md", "refused"):
-        "bpfvm bug: with --ctx, Linux's XDP test-run takes xdp_md.data as the length of "
-        "metadata at the front of the data and xdp_md.data_end as the end of the packet "
-        "(data_end = the data's length is the normal input; ingress_ifindex 1 = lo is "
-        "accepted); bpfvm refuses any non-zero data/data_end",
-    ("meta_mark zero xdp_md", "retval"):
-        "bpfvm bug, same cause: Linux reads data_end 0 as an empty packet (the program "
-        "aborts), bpfvm ignores it and runs on the whole packet",
     ("meta_mark zero xdp_md", "data_out"):
-        "same cause as the retval difference (and Linux's data_out includes the metadata)",
-    ("meta_mark zero xdp_md", "ctx_out"):
-        "bpfvm bug: Linux's ctx_out has data = metadata length and data_end = data + packet "
-        "length (offsets from data_meta); bpfvm's is all zeros",
+        "open question: with an xdp_md whose data_end (0) is short of the input, both run the "
+        "program on an empty packet (same retval), but Linux's data_out still holds the whole "
+        "input after the metadata while bpfvm's ends where the program's packet ended",
     ("mim_bump runtime inner", "refused"):
         "gap in bpfvm run's --map: a map-in-map value cannot name an inner map (kernel_run "
         "accepts the name and stores the map's fd); only program arrays take names",
-    ("tc_dnat ctx", "ctx_out"):
-        "bpfvm bug: Linux's skb ctx_out is the input context with only mark, priority, "
-        "ingress_ifindex, ifindex, tstamp, cb, wire_len, gso_segs and hwtstamp written "
-        "back (convert_skb_to___skb); bpfvm copies out its whole __sk_buff (len, pkt_type, "
-        "protocol are non-zero) and reports gso_segs 1 where Linux reports 0",
-    ("meta_mark", "data_out"):
-        "bpfvm bug: Linux's XDP test-run returns data_out from data_meta (the 8 metadata bytes, "
-        "then the packet); bpfvm returns the packet without the metadata",
     ("sf_dns udp 53", "retval"):
         "documented gap: Linux's test-run gives socket filters the packet from the network header "
         "(eth_type_trans pulls the Ethernet header), bpfvm from the Ethernet header "
@@ -79,8 +59,6 @@ KNOWN = {
     ("sf_peek", "maps"):
         "same as sf_dns: Linux shows the filter the IPv4 header at offset 0 and "
         "skb->len without the 14-byte Ethernet header",
-    ("cg_count", "maps"):
-        "documented gap, cgroup_skb: Linux's skb->len excludes the Ethernet header, bpfvm's includes it",
 }
 # Maps bpfvm run --json lists as [] whatever they hold, while Linux's user
 # space can read them: a gap in bpfvm's listing, not in the program's result
@@ -94,11 +72,13 @@ UNLISTED = {
     "jmp_static": "program array: Linux lists the filled slots (program ids)",
     "jmp_runtime": "program array: Linux lists the filled slots (program ids)",
 }
-# Every socket_filter/cgroup_skb case differs the same way in data_out: Linux
-# zeroes the Ethernet header it pulled before copying the packet out.
-L3_PROGS = {"sf_dns", "sf_peek", "cg_count", "cg_owner"}
-L3_REASON = ("Linux's test-run zeroes the pulled Ethernet header of socket_filter and "
-             "cgroup_skb packets in data_out; bpfvm returns it unchanged")
+# Every socket_filter case differs the same way in data_out: Linux zeroes the
+# Ethernet header it pulled before copying the packet out; bpfvm, which gives
+# socket filters the Ethernet header (issue 6), returns it unchanged.
+# (cgroup_skb programs see the packet from the IP header in both.)
+L3_PROGS = {"sf_dns", "sf_peek"}
+L3_REASON = ("Linux's test-run zeroes the pulled Ethernet header of socket_filter "
+             "packets in data_out; bpfvm returns it unchanged")
 
 
 def norm_maps(maps):

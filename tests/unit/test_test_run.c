@@ -68,9 +68,11 @@ static void test_xdp(void)
 	o.data_size_in = BPFVM_TEST_RUN_MAX_PACKET + 1;
 	CHECK(bpfvm_prog_test_run(prog, &o) == -E2BIG);
 
-	/* a context of the wrong size, and one with data set */
+	/* Contexts, by Linux's rules: data_end is the input's length, data the
+	 * metadata at its front (which data_out then starts with) */
 	{
-		struct bpfvm_uapi_xdp_md md = { .ingress_ifindex = 3 };
+		struct bpfvm_uapi_xdp_md md = { .ingress_ifindex = 3,
+						.data_end = sizeof(packet) }, md_out;
 
 		o.data_size_in = sizeof(packet);
 		o.data_size_out = sizeof(out);
@@ -79,9 +81,33 @@ static void test_xdp(void)
 		CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
 		o.ctx_size_in = sizeof(md);
 		CHECK(bpfvm_prog_test_run(prog, &o) == 0);
-		md.data = 4;
+		md.data = 8;
+		o.ctx_out = &md_out;
+		o.ctx_size_out = sizeof(md_out);
+		CHECK(bpfvm_prog_test_run(prog, &o) == 0);
+		CHECK_EQ_U64(o.retval, sizeof(packet) - 8);
+		CHECK_EQ_U64(o.data_size_out, sizeof(packet));
+		CHECK_EQ_U64(out[8], 0xaa);
+		CHECK_EQ_U64(md_out.data, 8);
+		CHECK_EQ_U64(md_out.data_end, sizeof(packet));
+		md.data = 6; /* not a multiple of 4 */
 		CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
+		md.data = 0;
+		md.data_meta = 4;
+		CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
+		md.data_meta = 0;
+		md.data_end = sizeof(packet) + 1;
+		CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
+		/* a data_end short of the input ends the packet there */
+		md.data_end = 20;
+		CHECK(bpfvm_prog_test_run(prog, &o) == 0);
+		CHECK_EQ_U64(o.retval, 20);
 	}
+	/* shorter than an Ethernet header */
+	o.ctx_in = NULL;
+	o.ctx_out = NULL;
+	o.data_size_in = 13;
+	CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
 	bpfvm_prog_free(prog);
 }
 
@@ -96,7 +122,8 @@ static const char *xdp_adjust =
 
 static int64_t adjust(struct bpfvm_prog *prog, int32_t delta, uint32_t *len_out)
 {
-	struct bpfvm_uapi_xdp_md md = { .ingress_ifindex = (uint32_t)delta };
+	struct bpfvm_uapi_xdp_md md = { .ingress_ifindex = (uint32_t)delta,
+					.data_end = sizeof(packet) };
 	uint8_t out[4096];
 	struct bpfvm_test_run_opts o = { .sz = sizeof(o), .data_in = packet,
 					 .data_size_in = sizeof(packet), .data_out = out,
@@ -162,15 +189,22 @@ static void test_skb(void)
 	CHECK_EQ_U64(o.retval, 64 + 3 * 1000 + 100000 + 3 * 1000000);
 	CHECK_EQ_U64(out.cb[0], 7);
 	CHECK_EQ_U64(out.mark, 9);
-	CHECK_EQ_U64(out.len, 64);
 	CHECK_EQ_U64(out.ifindex, 1);
+	/* Linux writes back only the fields a context may set */
+	CHECK_EQ_U64(out.len, 0);
+	CHECK_EQ_U64(out.protocol, 0);
+	CHECK_EQ_U64(out.wire_len, 64);
 
-	/* fields test-run may not set, and runt frames */
+	/* fields test-run may not set, runt frames, IPv4 shorter than its header */
 	in.len = 5;
 	CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
 	in.len = 0;
 	o.data_size_in = 10;
 	CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
+	o.data_size_in = 14 + 19;
+	CHECK(bpfvm_prog_test_run(prog, &o) == -EINVAL);
+	o.data_size_in = 14 + 20;
+	CHECK(bpfvm_prog_test_run(prog, &o) == 0);
 	bpfvm_prog_free(prog);
 }
 
