@@ -4,6 +4,7 @@
 #ifndef BPFVM_CLI_H
 #define BPFVM_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +35,10 @@ int cli_parse_hex(const char *text, uint8_t **out, size_t *len);
 /* `bpfvm disasm OBJ [--prog NAME]` for ELF objects (disasm_obj.c): argv as
  * cmd_disasm received it. */
 int cli_disasm_object(const char *path, int argc, char **argv);
+/* `disasm --jited` (disasm_jited.c): the JIT's machine code for raw bytecode
+ * or for the programs of an object. */
+int cli_disasm_jited(const char *path, const uint8_t *data, size_t len, bool is_elf,
+		     const char *prog);
 
 /* Parses "interp" or "jit" (returns 0), else -EINVAL. */
 int cli_parse_engine(const char *name, int *engine);

@@ -1,4 +1,5 @@
-/* `bpfvm disasm FILE.bin [--asm]`: raw bytecode to text.
+/* `bpfvm disasm FILE.bin [--asm]`: raw bytecode to text (--jited: the JIT's
+ * machine code instead, see disasm_jited.c).
  *
  * The default listing has llvm-objdump's instruction-line layout (index, raw
  * bytes, LLVM text, tab separated) so that it can be compared with
@@ -28,7 +29,7 @@ static void print_llvm_line(const struct bpfvm_insn *insns, uint32_t idx, int sl
 int cmd_disasm(int argc, char **argv)
 {
 	const char *path = NULL;
-	int as_asm = 0;
+	int as_asm = 0, jited = 0;
 	uint8_t *data;
 	size_t len;
 	uint32_t cnt;
@@ -38,6 +39,8 @@ int cmd_disasm(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--asm"))
 			as_asm = 1;
+		else if (!strcmp(argv[i], "--jited"))
+			jited = 1;
 		else if (!strcmp(argv[i], "--prog") && i + 1 < argc)
 			prog = argv[++i];
 		else if (argv[i][0] == '-' && argv[i][1])
@@ -52,6 +55,13 @@ int cmd_disasm(int argc, char **argv)
 		return cli_fail("usage: bpfvm disasm FILE.bin [--asm]");
 	if (cli_read_file(path, &data, &len))
 		return cli_fail("%s", bpfvm_last_error());
+	if (jited) {
+		int err = cli_disasm_jited(path, data, len, len >= sizeof(elf_magic) &&
+					   !memcmp(data, elf_magic, sizeof(elf_magic)), prog);
+
+		free(data);
+		return err;
+	}
 	if (len >= sizeof(elf_magic) && !memcmp(data, elf_magic, sizeof(elf_magic))) {
 		free(data);
 		return cli_disasm_object(path, argc, argv);

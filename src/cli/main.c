@@ -13,7 +13,7 @@ int cmd_verify(int argc, char **argv);
 
 static const struct cli_command commands[] = {
 	{ "asm", "asm FILE.s -o FILE.bin", cmd_asm },
-	{ "disasm", "disasm FILE.bin [--asm] | disasm OBJ [--prog NAME]", cmd_disasm },
+	{ "disasm", "disasm FILE.bin [--asm|--jited] | disasm OBJ [--prog NAME] [--jited]", cmd_disasm },
 	{ "conformance-plugin", "conformance-plugin [MEMHEX] [--engine interp|jit] [--timeout S]",
 	  cmd_conformance_plugin },
 	{ "show", "show OBJ [--json]", cmd_show },
