@@ -38,6 +38,9 @@ void bpfvm_instance_free(struct bpfvm_instance *inst);
 
 /* The loaded program named `name` (libbpf's program name), or NULL. */
 struct bpfvm_prog *bpfvm_instance_prog(const struct bpfvm_instance *inst, const char *name);
+/* The loaded program whose code is `exec` (what a prog array slot holds), or NULL. */
+struct bpfvm_prog *bpfvm_instance_prog_of(const struct bpfvm_instance *inst,
+					  const struct bpfvm_exec *exec);
 /* The maps, in the object's order (bpfvm_object_map()). */
 uint32_t bpfvm_instance_map_count(const struct bpfvm_instance *inst);
 struct bpfvm_map *bpfvm_instance_map(const struct bpfvm_instance *inst, uint32_t idx);

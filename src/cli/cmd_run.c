@@ -124,6 +124,17 @@ static int prefill(struct bpfvm_instance *inst, const struct map_arg *m)
 		err = 0;
 		goto out;
 	}
+	if ((bpfvm_map_type(map) == BPFVM_MAP_TYPE_ARRAY_OF_MAPS ||
+	     bpfvm_map_type(map) == BPFVM_MAP_TYPE_HASH_OF_MAPS) &&
+	    bpfvm_instance_find_map(inst, m->value)) {
+		if (bpfvm_map_update_inner(map, key, bpfvm_instance_find_map(inst, m->value),
+					   BPFVM_ANY)) {
+			cli_fail("--map %s: %s", m->name, bpfvm_last_error());
+			goto out;
+		}
+		err = 0;
+		goto out;
+	}
 	if (cli_parse_hex(m->value, &value, &value_len)) {
 		cli_fail("--map %s: value: %s", m->name, bpfvm_last_error());
 		goto out;
@@ -179,9 +190,35 @@ static void print_json_string(FILE *f, const char *s)
 	fputc('"', f);
 }
 
+/* A prog array's filled slots as [KEYHEX, PROGRAM-NAME], the names --map
+ * takes for them. */
+static void print_prog_array_json(FILE *f, const struct bpfvm_instance *inst,
+				  struct bpfvm_map *map)
+{
+	bool first = true;
+
+	fputc('[', f);
+	for (uint32_t k = 0; k < bpfvm_map_max_entries(map); k++) {
+		const struct bpfvm_exec *exec = NULL;
+		const struct bpfvm_prog *prog;
+
+		if (bpfvm_map_lookup_prog(map, &k, &exec) || !exec)
+			continue;
+		prog = bpfvm_instance_prog_of(inst, exec);
+		fprintf(f, "%s[\"", first ? "" : ", ");
+		first = false;
+		print_hex(f, (const uint8_t *)&k, sizeof(k));
+		fputs("\", ", f);
+		print_json_string(f, prog ? bpfvm_prog_name(prog) : "?");
+		fputc(']', f);
+	}
+	fputc(']', f);
+}
+
 /* One map's elements as [[KEYHEX, VALUEHEX], ...]; per-CPU values as
- * [KEYHEX, [CPU0HEX, CPU1HEX, ...]]. Maps that cannot be iterated from user
- * space (ring buffers, queues, stacks) print as []. */
+ * [KEYHEX, [CPU0HEX, CPU1HEX, ...]]; maps-in-maps give the inner map's id, as
+ * Linux's user space sees them. Maps that cannot be iterated from user space
+ * without consuming them (ring buffers, queues, stacks) print as []. */
 static void print_map_json(FILE *f, struct bpfvm_map *map)
 {
 	uint32_t ks = bpfvm_map_key_size(map), vs = bpfvm_map_value_size(map);
@@ -264,7 +301,10 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 		printf("%s", i ? ", " : "");
 		print_json_string(stdout, bpfvm_map_name(map));
 		printf(": ");
-		print_map_json(stdout, map);
+		if (bpfvm_map_type(map) == BPFVM_MAP_TYPE_PROG_ARRAY)
+			print_prog_array_json(stdout, inst, map);
+		else
+			print_map_json(stdout, map);
 	}
 	printf("}}\n");
 }

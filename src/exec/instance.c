@@ -200,6 +200,15 @@ struct bpfvm_prog *bpfvm_instance_prog(const struct bpfvm_instance *inst, const 
 	return NULL;
 }
 
+struct bpfvm_prog *bpfvm_instance_prog_of(const struct bpfvm_instance *inst,
+					  const struct bpfvm_exec *exec)
+{
+	for (uint32_t i = 0; i < inst->prog_cnt; i++)
+		if (inst->progs[i] && bpfvm_prog_exec(inst->progs[i]) == exec)
+			return inst->progs[i];
+	return NULL;
+}
+
 uint32_t bpfvm_instance_map_count(const struct bpfvm_instance *inst)
 {
 	return inst->map_cnt;

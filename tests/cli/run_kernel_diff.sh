@@ -49,9 +49,6 @@ KNOWN = {
         "open question: with an xdp_md whose data_end (0) is short of the input, both run the "
         "program on an empty packet (same retval), but Linux's data_out still holds the whole "
         "input after the metadata while bpfvm's ends where the program's packet ended",
-    ("mim_bump runtime inner", "refused"):
-        "gap in bpfvm run's --map: a map-in-map value cannot name an inner map (kernel_run "
-        "accepts the name and stores the map's fd); only program arrays take names",
     ("sf_dns udp 53", "retval"):
         "documented gap: Linux's test-run gives socket filters the packet from the network header "
         "(eth_type_trans pulls the Ethernet header), bpfvm from the Ethernet header "
@@ -69,8 +66,6 @@ UNLISTED = {
     "q2": "queue: kernel_run pops the elements",
     "lifo": "stack: kernel_run pops the elements",
     "s2": "stack: kernel_run pops the elements",
-    "jmp_static": "program array: Linux lists the filled slots (program ids)",
-    "jmp_runtime": "program array: Linux lists the filled slots (program ids)",
 }
 # Every socket_filter case differs the same way in data_out: Linux zeroes the
 # Ethernet header it pulled before copying the packet out; bpfvm, which gives
