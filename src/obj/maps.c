@@ -620,6 +620,8 @@ static int sort_slots(struct bpfvm_object *obj)
 	for (uint32_t i = 0; i < obj->map_cnt; i++) {
 		struct obj_map *m = &obj->maps[i];
 
+		if (!m->def.init_slot_cnt)
+			continue;
 		qsort(m->slots, m->def.init_slot_cnt, sizeof(*m->slots), cmp_slot);
 		for (uint32_t k = 1; k < m->def.init_slot_cnt; k++)
 			if (m->slots[k].slot == m->slots[k - 1].slot)
