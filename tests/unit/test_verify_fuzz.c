@@ -1,0 +1,601 @@
+/* Soundness by execution: random small programs (scalar arithmetic of both
+ * widths, forward branches of every kind, stack spills and fills, pointer
+ * arithmetic with variable offsets into the stack and into a map value, map
+ * lookups with and without null checks) go through the verifier, and every
+ * accepted one runs in a checked interpreter written here, on many random
+ * inputs. The interpreter tracks what each register really points to and
+ * which stack bytes were written; any out-of-bounds or uninitialised access,
+ * dereference of a scalar or null, or pointer left in r0 at exit is a
+ * verifier soundness bug, and the program is printed. */
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfvm/isa.h"
+#include "bpfvm/verify.h"
+#include "isa/opcodes.h"
+#include "progtype/progtype.h"
+#include "test.h"
+
+#define MAXI 64
+#define VALUE_SIZE 16
+
+static uint64_t rng = 0x243f6a8885a308d3ull;
+
+static uint64_t rnd(void)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return rng;
+}
+
+static struct bpfvm_insn prog[MAXI];
+static uint32_t n;
+
+static void emit(uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	prog[n++] = (struct bpfvm_insn){ code, dst, src, off, imm };
+}
+
+static const int32_t imms[] = { 0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 32, 63, 255, -1, -2, -8, -16,
+				0x7fffffff, (int32_t)0x80000000, 0xffff, 0x10000 };
+
+static int32_t rimm(void)
+{
+	return imms[rnd() % (sizeof(imms) / sizeof(imms[0]))];
+}
+
+/* Any register but r1 (the context) and r10. */
+static uint8_t rreg(void)
+{
+	static const uint8_t regs[] = { 0, 2, 3, 4, 5, 6, 7, 8, 9 };
+
+	return regs[rnd() % sizeof(regs)];
+}
+
+static uint8_t last_ptr = 10; /* register most recently made fp + var */
+
+static const uint8_t alu_ops_t[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND,
+				     BPF_LSH, BPF_RSH, BPF_MOD, BPF_XOR, BPF_ARSH, BPF_NEG };
+static const uint8_t jmp_ops_t[] = { BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE, BPF_JSGT,
+				     BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE };
+
+/* An index computed from context values by a few ALU operations, bounded (or
+ * not) by branches, then used to access the stack or a map value: the shape
+ * in which unsound arithmetic or refinement becomes an out-of-bounds access. */
+static void generate_index(void)
+{
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	bool map = rnd() % 2;
+	uint32_t skip_at[4], nskip = 0;
+
+	n = 0;
+	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
+	emit(BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
+	for (int16_t off = -8; off >= -48; off -= 8)
+		emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, rimm());
+	for (uint32_t k = 1 + (uint32_t)(rnd() % 5); k > 0; k--) {
+		uint32_t what = (uint32_t)(rnd() % 4);
+
+		if (what < 3) {
+			uint8_t op = alu_ops_t[rnd() % sizeof(alu_ops_t)];
+			uint8_t cls = rnd() % 3 ? BPF_ALU64 : BPF_ALU;
+			bool x = rnd() % 3 == 0;
+			int32_t imm = rimm();
+
+			if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && !x)
+				imm &= cls == BPF_ALU64 ? 63 : 31;
+			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), 6, x ? 7 : 0, 0,
+			     op == BPF_NEG ? 0 : (x ? 0 : imm));
+		} else {
+			uint8_t op = jmp_ops_t[rnd() % sizeof(jmp_ops_t)];
+			uint8_t cls = rnd() % 3 ? BPF_JMP : BPF_JMP32;
+			bool x = rnd() % 4 == 0;
+
+			skip_at[nskip++] = n;
+			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), 6, x ? 7 : 0, 0,
+			     x ? 0 : rimm());
+			if (nskip == 4)
+				break;
+		}
+	}
+	if (map) {
+		emit(BPF_ST | BPF_MEM | BPF_W, 10, 0, -52, 0);
+		emit(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 0);
+		emit(0, 0, 0, 0, 0);
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 10, 0, 0);
+		emit(BPF_ALU64 | BPF_K | BPF_ADD, 2, 0, 0, -52);
+		emit(BPF_JMP | BPF_CALL, 0, 0, 0, 1);
+		skip_at[nskip++] = n;
+		emit(BPF_JMP | BPF_K | BPF_JEQ, 0, 0, 0, 0);
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 0, 0, 0);
+	} else {
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 10, 0, 0);
+		emit(BPF_ALU64 | BPF_K | BPF_ADD, 2, 0, 0, -(int32_t)(8 + rnd() % 48));
+	}
+	emit(rnd() % 2 ? BPF_ALU64 | BPF_X | BPF_ADD : BPF_ALU64 | BPF_X | BPF_SUB, 2, 6, 0, 0);
+	if (rnd() % 2)
+		emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), 3, 2, (int16_t)(rnd() % 8 - 2), 0);
+	else
+		emit((uint8_t)(BPF_STX | BPF_MEM | sizes[rnd() % 4]), 2, 7, (int16_t)(rnd() % 8 - 2), 0);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	/* branches skip to the final mov */
+	for (uint32_t i = 0; i < nskip; i++)
+		prog[skip_at[i]].off = (int16_t)(n - 2 - skip_at[i] - 1);
+}
+
+/* A random program of mixed instructions. */
+static void generate(void)
+{
+	static const uint8_t alu_ops[] = { BPF_ADD, BPF_SUB, BPF_MUL, BPF_DIV, BPF_OR, BPF_AND,
+					   BPF_LSH, BPF_RSH, BPF_MOD, BPF_XOR, BPF_MOV, BPF_ARSH };
+	static const uint8_t jmp_ops[] = { BPF_JEQ, BPF_JGT, BPF_JGE, BPF_JSET, BPF_JNE,
+					   BPF_JSGT, BPF_JSGE, BPF_JLT, BPF_JLE, BPF_JSLT, BPF_JSLE };
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	uint32_t body = 6 + (uint32_t)(rnd() % 24);
+
+	n = 0;
+	last_ptr = 10;
+	/* a few initialised registers to start from */
+	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);           /* r6 = skb->len */
+	emit(BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);           /* r7 = skb->pkt_type */
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, rimm());
+	for (uint8_t r = 2; r <= 5; r++)
+		emit(BPF_ALU64 | BPF_K | BPF_MOV, r, 0, 0, rimm());
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	for (int16_t off = -8; off >= -48; off -= 8)
+		if (rnd() % 4)
+			emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, rimm());
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 9, 6, 0, 0);
+	emit(BPF_ALU64 | BPF_K | BPF_AND, 9, 0, 0, 31);
+	body += n;
+	while (n < body) {
+		uint32_t kind = (uint32_t)(rnd() % 16);
+		uint8_t d = rreg(), s = rreg();
+		bool x = rnd() % 2;
+
+		switch (kind) {
+		case 0: case 1: case 2: case 3: {
+			uint8_t op = alu_ops[rnd() % sizeof(alu_ops)];
+			uint8_t cls = rnd() % 3 ? BPF_ALU64 : BPF_ALU;
+			int32_t imm = rimm();
+
+			if ((op == BPF_DIV || op == BPF_MOD) && !x && imm == 0)
+				imm = 3;
+			if ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) && !x)
+				imm &= cls == BPF_ALU64 ? 63 : 31;
+			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), d, x ? s : 0, 0, x ? 0 : imm);
+			break;
+		}
+		case 4: case 5: { /* forward branch over 1-3 insns */
+			uint8_t op = jmp_ops[rnd() % sizeof(jmp_ops)];
+			uint8_t cls = rnd() % 3 ? BPF_JMP : BPF_JMP32;
+
+			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), d, x ? s : 0,
+			     (int16_t)(1 + rnd() % 3), x ? 0 : rimm());
+			break;
+		}
+		case 6: case 7: { /* stack store */
+			uint8_t sz = sizes[rnd() % 4];
+			int16_t off = (int16_t)-(int)(1 + rnd() % 40);
+
+			if (rnd() % 3 == 0)
+				emit((uint8_t)(BPF_ST | BPF_MEM | sz), 10, 0, off, rimm());
+			else
+				emit((uint8_t)(BPF_STX | BPF_MEM | sz), 10, s, off, 0);
+			break;
+		}
+		case 8: case 9: { /* load through r10, or through any register */
+			uint8_t sz = sizes[rnd() % 4];
+			int16_t off = (int16_t)-(int)(1 + rnd() % 40);
+
+			if (rnd() % 2)
+				emit((uint8_t)(BPF_LDX | BPF_MEM | sz), d, 10, off, 0);
+			else
+				emit((uint8_t)(BPF_LDX | BPF_MEM | sz), d, rnd() % 2 ? last_ptr : 0,
+				     (int16_t)(rnd() % 16), 0);
+			break;
+		}
+		case 10: /* pointer = fp + var, the variable often masked */
+			if (rnd() % 2)
+				emit(BPF_ALU64 | BPF_K | BPF_AND, s, 0, 0, rimm());
+			emit(BPF_ALU64 | BPF_X | BPF_MOV, d, 10, 0, 0);
+			emit(BPF_ALU64 | BPF_K | BPF_ADD, d, 0, 0, -(int32_t)(8 + rnd() % 32));
+			emit(BPF_ALU64 | BPF_X | BPF_ADD, d, s, 0, 0);
+			last_ptr = d;
+			break;
+		case 11: case 12: /* map lookup of key 0 or 1, maybe checked */
+			emit(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, (int32_t)(rnd() % 2));
+			emit(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 0);
+			emit(0, 0, 0, 0, 0);
+			emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 10, 0, 0);
+			emit(BPF_ALU64 | BPF_K | BPF_ADD, 2, 0, 0, -4);
+			emit(BPF_JMP | BPF_CALL, 0, 0, 0, 1);
+			if (rnd() % 4)
+				emit(BPF_JMP | BPF_K | BPF_JEQ, 0, 0, (int16_t)(1 + rnd() % 3), 0);
+			break;
+		case 13: /* map value + var, then access */
+			emit(BPF_ALU64 | BPF_X | BPF_ADD, 0, s, 0, 0);
+			emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), d, 0, (int16_t)(rnd() % 16), 0);
+			break;
+		case 14:
+			emit((uint8_t)(BPF_STX | BPF_MEM | sizes[rnd() % 4]), 0, s, (int16_t)(rnd() % 16), 0);
+			break;
+		default:
+			emit(BPF_ALU64 | BPF_X | BPF_MOV, d, s, 0, 0);
+			break;
+		}
+	}
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 0, rreg(), 0, 0);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	/* keep forward jumps inside the program and out of lddw's second half */
+	for (uint32_t i = 0; i < n; i++) {
+		uint8_t cls = BPF_CLASS(prog[i].code);
+
+		if ((cls == BPF_JMP || cls == BPF_JMP32) && BPF_OP(prog[i].code) != BPF_CALL &&
+		    BPF_OP(prog[i].code) != BPF_EXIT) {
+			uint32_t t = i + 1 + (uint32_t)prog[i].off;
+
+			if (t >= n - 1)
+				prog[i].off = (int16_t)(n - 2 - i);
+			else if (t > 0 && prog[t - 1].code == (BPF_LD | BPF_IMM | BPF_DW))
+				prog[i].off++;
+		}
+	}
+}
+
+/* ---- the checked interpreter ---- */
+
+enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL };
+
+struct val {
+	enum tag tag;
+	uint64_t v; /* scalar value, or the offset from the region's start */
+};
+
+struct machine {
+	struct val r[11];
+	uint8_t stack[512];
+	bool init[512];
+	struct val slot_ptr[64]; /* 8-byte aligned pointer spills */
+	uint8_t value[VALUE_SIZE];
+	uint8_t ctx[192];
+	const char *why;
+};
+
+static bool is_ptr(const struct val *v)
+{
+	return v->tag == T_CTX || v->tag == T_STACK || v->tag == T_MAPVAL;
+}
+
+static uint64_t alu(uint8_t code, int16_t off, int32_t imm, uint64_t a, uint64_t b)
+{
+	bool is64 = BPF_CLASS(code) == BPF_ALU64;
+	uint64_t m = is64 ? ~0ull : 0xffffffffull;
+	unsigned int sh = (unsigned int)(b & (is64 ? 63 : 31));
+
+	(void)off;
+	(void)imm;
+	a &= m;
+	b &= m;
+	switch (BPF_OP(code)) {
+	case BPF_ADD: return (a + b) & m;
+	case BPF_SUB: return (a - b) & m;
+	case BPF_MUL: return (a * b) & m;
+	case BPF_DIV: return b ? a / b : 0;
+	case BPF_OR: return a | b;
+	case BPF_AND: return a & b;
+	case BPF_LSH: return (a << sh) & m;
+	case BPF_RSH: return a >> sh;
+	case BPF_MOD: return b ? a % b : a;
+	case BPF_XOR: return a ^ b;
+	case BPF_MOV: return b;
+	case BPF_NEG: return (0 - a) & m;
+	case BPF_ARSH:
+		if (is64)
+			return (uint64_t)((int64_t)a < 0 ? ~(~(int64_t)a >> sh) : (int64_t)a >> sh);
+		return (uint32_t)((int32_t)a < 0 ? ~(~(int32_t)a >> sh) : (int32_t)a >> sh);
+	default: return 0;
+	}
+}
+
+static bool cmp(uint8_t code, uint64_t a, uint64_t b)
+{
+	bool is64 = BPF_CLASS(code) == BPF_JMP;
+	int64_t sa = is64 ? (int64_t)a : (int32_t)a, sb = is64 ? (int64_t)b : (int32_t)b;
+
+	if (!is64) {
+		a = (uint32_t)a;
+		b = (uint32_t)b;
+	}
+	switch (BPF_OP(code)) {
+	case BPF_JEQ: return a == b;
+	case BPF_JGT: return a > b;
+	case BPF_JGE: return a >= b;
+	case BPF_JSET: return a & b;
+	case BPF_JNE: return a != b;
+	case BPF_JSGT: return sa > sb;
+	case BPF_JSGE: return sa >= sb;
+	case BPF_JLT: return a < b;
+	case BPF_JLE: return a <= b;
+	case BPF_JSLT: return sa < sb;
+	case BPF_JSLE: return sa <= sb;
+	default: return false;
+	}
+}
+
+static uint32_t size_of(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B: return 1;
+	case BPF_H: return 2;
+	case BPF_W: return 4;
+	default: return 8;
+	}
+}
+
+/* Checks an access and returns where the bytes are (NULL: violation). */
+static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uint32_t size,
+			bool write, int64_t *stack_off)
+{
+	int64_t o;
+
+	switch (p->tag) {
+	case T_STACK:
+		o = (int64_t)p->v + off;
+		if (o < -512 || o + size > 0) {
+			m->why = "stack access out of bounds";
+			return NULL;
+		}
+		*stack_off = o;
+		if (!write)
+			for (uint32_t i = 0; i < size; i++)
+				if (!m->init[512 + o + i]) {
+					m->why = "read of uninitialised stack";
+					return NULL;
+				}
+		return &m->stack[512 + o];
+	case T_MAPVAL:
+		o = (int64_t)p->v + off;
+		if (o < 0 || o + size > VALUE_SIZE) {
+			m->why = "map value access out of bounds";
+			return NULL;
+		}
+		return &m->value[o];
+	case T_CTX: {
+		const char *why;
+
+		o = (int64_t)p->v + off;
+		if (p->v || o < 0 || o + (int64_t)size > (int64_t)sizeof(m->ctx) ||
+		    !bpfvm_progtype_ctx_access_ok(bpfvm_progtype_get(1), 0, (uint32_t)o, size, write,
+						  &why)) {
+			m->why = "context access the program type does not allow";
+			return NULL;
+		}
+		return &m->ctx[o];
+	}
+	default:
+		m->why = p->tag == T_UNINIT ? "access through uninitialised register" :
+					      "access through a scalar (or null)";
+		return NULL;
+	}
+}
+
+static bool run(struct machine *m)
+{
+	uint32_t pc = 0;
+	int steps = 0;
+
+	while (steps++ < 1000) {
+		const struct bpfvm_insn *in = &prog[pc];
+		uint8_t cls = BPF_CLASS(in->code);
+		struct val *d = &m->r[in->dst_reg], *s = &m->r[in->src_reg];
+		struct val k = { T_SCALAR, (uint64_t)(int64_t)in->imm };
+		struct val *src = BPF_SRC(in->code) == BPF_X ? s : &k;
+
+		pc++;
+		switch (cls) {
+		case BPF_ALU:
+		case BPF_ALU64: {
+			int op = BPF_OP(in->code);
+
+			if (src->tag == T_UNINIT || (op != BPF_MOV && d->tag == T_UNINIT)) {
+				m->why = "read of uninitialised register";
+				return false;
+			}
+			if (op == BPF_MOV) {
+				if (cls == BPF_ALU64 && BPF_SRC(in->code) == BPF_X && !in->off) {
+					*d = *src;
+					break;
+				}
+				if (is_ptr(src)) {
+					m->why = "partial copy of a pointer";
+					return false;
+				}
+				*d = (struct val){ T_SCALAR, alu(in->code, 0, 0, 0, src->v) };
+				break;
+			}
+			if (is_ptr(d) || is_ptr(src)) {
+				/* only 64-bit add/sub of a scalar survive the verifier */
+				if (cls != BPF_ALU64 || (op != BPF_ADD && op != BPF_SUB)) {
+					m->why = "pointer ALU the verifier must refuse";
+					return false;
+				}
+				if (is_ptr(d) && is_ptr(src)) {
+					*d = (struct val){ T_SCALAR, d->v - src->v };
+					break;
+				}
+				if (is_ptr(d))
+					d->v = op == BPF_ADD ? d->v + src->v : d->v - src->v;
+				else
+					*d = (struct val){ src->tag, src->v + d->v };
+				break;
+			}
+			d->tag = T_SCALAR;
+			d->v = alu(in->code, in->off, in->imm, d->v, src->v);
+			break;
+		}
+		case BPF_LD: { /* lddw map */
+			*d = (struct val){ T_SCALAR, 0xdead0000 };
+			pc++;
+			break;
+		}
+		case BPF_LDX: {
+			uint32_t size = size_of(in->code);
+			int64_t so = 1;
+			uint8_t *p = address(m, s, in->off, size, false, &so);
+			uint64_t v = 0;
+
+			if (!p)
+				return false;
+			if (so <= 0 && size == 8 && (so % 8) == 0 && m->slot_ptr[(-so) / 8 - 1].tag != T_UNINIT) {
+				*d = m->slot_ptr[(-so) / 8 - 1];
+				break;
+			}
+			memcpy(&v, p, size);
+			*d = (struct val){ T_SCALAR, v };
+			break;
+		}
+		case BPF_ST:
+		case BPF_STX: {
+			uint32_t size = size_of(in->code);
+			int64_t so = 1;
+			struct val *v = cls == BPF_ST ? &k : s;
+			uint8_t *p;
+
+			if (v->tag == T_UNINIT) {
+				m->why = "store of uninitialised register";
+				return false;
+			}
+			p = address(m, d, in->off, size, true, &so);
+			if (!p)
+				return false;
+			if (is_ptr(v) && d->tag != T_STACK) {
+				m->why = "pointer stored outside the stack";
+				return false;
+			}
+			memcpy(p, &v->v, size);
+			if (so <= 0) {
+				for (uint32_t i = 0; i < size; i++)
+					m->init[512 + so + i] = true;
+				for (int64_t b = so; b < so + (int64_t)size; b++)
+					m->slot_ptr[(-b - 1) / 8].tag = T_UNINIT;
+				if (is_ptr(v))
+					m->slot_ptr[(-so) / 8 - 1] = *v;
+			}
+			break;
+		}
+		default: {
+			int op = BPF_OP(in->code);
+
+			if (op == BPF_EXIT) {
+				if (m->r[0].tag != T_SCALAR) {
+					m->why = "r0 is not a scalar at exit";
+					return false;
+				}
+				return true;
+			}
+			if (op == BPF_CALL) { /* map_lookup_elem(map, &key) */
+				uint8_t *p;
+				int64_t so = 1;
+				uint32_t key;
+
+				p = address(m, &m->r[2], 0, 4, false, &so);
+				if (!p)
+					return false;
+				memcpy(&key, p, 4);
+				for (int r = 1; r <= 5; r++)
+					m->r[r].tag = T_UNINIT;
+				m->r[0] = key == 0 ? (struct val){ T_MAPVAL, 0 } : (struct val){ T_SCALAR, 0 };
+				break;
+			}
+			if (d->tag == T_UNINIT || src->tag == T_UNINIT) {
+				m->why = "comparison of uninitialised register";
+				return false;
+			}
+			if (cmp(in->code, d->tag == T_MAPVAL ? d->v + 0x1000 : d->v,
+				src->tag == T_MAPVAL ? src->v + 0x1000 : src->v))
+				pc += (uint32_t)in->off;
+			break;
+		}
+		}
+	}
+	m->why = "did not terminate";
+	return false;
+}
+
+static void dump(void)
+{
+	char buf[128];
+
+	for (uint32_t i = 0; i < n; i++) {
+		if (bpfvm_disasm_insn(prog, n, i, buf, sizeof(buf)) < 0)
+			snprintf(buf, sizeof(buf), "?");
+		fprintf(stderr, "  %2u: %s\n", i, buf);
+	}
+}
+
+int main(void)
+{
+	struct bpfvm_verify_map map = { 2, 4, VALUE_SIZE, 1, 0, -1, -1 };
+	int accepted = 0, rejected = 0, bugs = 0, iters = 50000;
+
+	for (int it = 0; it < iters && bugs < 3; it++) {
+		struct bpfvm_verify_input in = { 0 };
+		struct bpfvm_verify_result res;
+
+		if (it % 2)
+			generate_index();
+		else
+			generate();
+		in.insns = prog;
+		in.insn_cnt = n;
+		in.prog_type = 1; /* socket_filter */
+		in.maps = &map;
+		in.map_cnt = 1;
+		if (bpfvm_verify(&in, &res)) {
+			rejected++;
+			if (getenv("FUZZ_REASONS"))
+				fprintf(stderr, "%s\n", res.message);
+			continue;
+		}
+		accepted++;
+		for (int trial = 0; trial < 64; trial++) {
+			struct machine m;
+
+			memset(&m, 0, sizeof(m));
+			m.r[1] = (struct val){ T_CTX, 0 };
+			m.r[10] = (struct val){ T_STACK, 0 };
+			for (size_t b = 0; b < sizeof(m.ctx); b++)
+				m.ctx[b] = (uint8_t)rnd();
+			/* fields near the edges of the ranges the verifier computes */
+			for (size_t f = 0; f + 4 <= sizeof(m.ctx); f += 4)
+				if (rnd() % 4) {
+					uint32_t v = trial < 4 ? (uint32_t)trial : (uint32_t)rimm();
+
+					if (rnd() % 2)
+						v += (uint32_t)(rnd() % 3) - 1;
+					memcpy(&m.ctx[f], &v, 4);
+				}
+			for (int b = 0; b < VALUE_SIZE; b++)
+				m.value[b] = (uint8_t)rnd();
+			for (int b = 0; b < 512; b++)
+				m.stack[b] = (uint8_t)rnd();
+			test_checks++;
+			if (!run(&m)) {
+				test_failures++;
+				bugs++;
+				fprintf(stderr, "accepted program fails at run time: %s (trial %d)\n",
+					m.why, trial);
+				dump();
+				break;
+			}
+		}
+	}
+	printf("%d programs accepted, %d rejected\n", accepted, rejected);
+	CHECK(accepted > 100);
+	return test_exit();
+}
