@@ -65,6 +65,16 @@ static void gen_table(uint32_t i, void *key, void *value)
 	memcpy(value, &v, 8);
 }
 
+/* Routes 10.<i / 16>.<i % 16>.0/24, as bench/progs/lookup_lpm.c looks them up. */
+static void gen_route(uint32_t i, void *key, void *value)
+{
+	const uint8_t k[8] = { 24, 0, 0, 0, 10, (uint8_t)(i >> 4), (uint8_t)(i & 15), 0 };
+	uint64_t v = (uint64_t)i * 3 + 1;
+
+	memcpy(key, k, sizeof(k));
+	memcpy(value, &v, 8);
+}
+
 /* Flows to 10.0.<i>.2, port 4789, action XDP_TX; i = 0 is the packet's. */
 static void gen_flow(uint32_t i, void *key, void *value)
 {
@@ -83,6 +93,8 @@ static const struct bench benches[] = {
 	{ "parse_udp_map", 64, 3000000, { "flows", 200, 8, 4, gen_flow }, false },
 	{ "lookup_array", 64, 200000, { "table", 256, 4, 8, gen_table }, false },
 	{ "lookup_hash", 64, 50000, { "table", 256, 4, 8, gen_table }, false },
+	{ "lookup_lru", 64, 50000, { "table", 256, 4, 8, gen_table }, false },
+	{ "lookup_lpm", 64, 20000, { "routes", 256, 8, 8, gen_route }, false },
 };
 
 struct result {

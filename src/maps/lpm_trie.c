@@ -61,6 +61,8 @@ static struct bpfvm_lpm *to_lpm(struct bpfvm_map *map)
 	return (struct bpfvm_lpm *)map;
 }
 
+_Static_assert(sizeof(struct lpm_node) % 4 == 0, "node data must be 4-aligned for prefix_match");
+
 static uint8_t *node_data(struct lpm_node *n)
 {
 	return (uint8_t *)(n + 1);
@@ -157,28 +159,49 @@ static void store_data(uint8_t *dst, const uint8_t *src, uint32_t n)
 		__atomic_store_n(&dst[i], src[i], __ATOMIC_RELAXED);
 }
 
+static uint32_t be32_to_host(uint32_t x)
+{
+	const uint8_t *b = (const uint8_t *)&x;
+
+	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 static int extract_bit(const uint8_t *data, uint32_t index)
 {
 	return !!(data[index / 8] & (1u << (7 - index % 8)));
 }
 
-/* Leading bits that node and key share, up to the shorter prefix. */
-static uint32_t prefix_match(const struct bpfvm_lpm *t, struct lpm_node *n, uint32_t prefixlen,
+/* Leading bits that node and key share, up to the shorter prefix. Compares a
+ * 32-bit big-endian word at a time (node data is 4-aligned) and counts the
+ * matching bits of the first differing word, as Linux's longest_prefix_match. */
+static inline uint32_t prefix_match(const struct bpfvm_lpm *t, struct lpm_node *n,
+				    uint32_t prefixlen,
 			     const uint8_t *data)
 {
-	uint32_t limit = n->prefixlen < prefixlen ? n->prefixlen : prefixlen, len = 0, i;
+	uint32_t limit = n->prefixlen < prefixlen ? n->prefixlen : prefixlen, len = 0, i = 0;
 	const uint8_t *nd = node_data(n);
 
 	if (limit > t->max_prefixlen)
 		limit = t->max_prefixlen;
-	for (i = 0; i < t->data_size && len < limit; i++) {
+	for (; i + 4 <= t->data_size && len < limit; i += 4) {
+		uint32_t a = __atomic_load_n((const uint32_t *)(const void *)(nd + i),
+					     __ATOMIC_RELAXED), b, diff;
+
+		memcpy(&b, data + i, 4);
+		diff = a ^ b;
+		if (diff) {
+			/* the first differing bit in memory order is the most
+			 * significant of the big-endian word */
+			len += (uint32_t)__builtin_clz(be32_to_host(diff));
+			return len < limit ? len : limit;
+		}
+		len += 32;
+	}
+	for (; i < t->data_size && len < limit; i++) {
 		uint8_t diff = __atomic_load_n(&nd[i], __ATOMIC_RELAXED) ^ data[i];
 
 		if (diff) {
-			while (!(diff & 0x80)) {
-				diff <<= 1;
-				len++;
-			}
+			len += (uint32_t)__builtin_clz((uint32_t)diff) - 24;
 			break;
 		}
 		len += 8;
@@ -205,6 +228,35 @@ static bool seq_unchanged(struct bpfvm_lpm *t, uint64_t seq)
 #endif
 }
 
+/* The walk for 4-byte data (IPv4, the common case): the key's bits as one
+ * host-order word, each node's compared in one step. Same walk as below. */
+static struct lpm_node *lookup_v4(struct bpfvm_lpm *t, uint32_t prefixlen, const uint8_t *data)
+{
+	uint32_t kw, steps = 0;
+	struct lpm_node *node, *found = NULL;
+
+	memcpy(&kw, data, 4);
+	kw = be32_to_host(kw);
+	for (node = load(&t->root); node && steps <= 33; steps++) {
+		uint32_t plen = atomic_load_explicit(&node->prefixlen, memory_order_relaxed);
+		uint32_t nw = be32_to_host(__atomic_load_n((const uint32_t *)(const void *)
+							   node_data(node), __ATOMIC_RELAXED));
+		uint32_t diff = nw ^ kw, limit = plen < prefixlen ? plen : prefixlen;
+		uint32_t matchlen = diff ? (uint32_t)__builtin_clz(diff) : 32;
+
+		if (matchlen > limit)
+			matchlen = limit;
+		if (matchlen == 32)
+			return node;
+		if (matchlen < plen)
+			break;
+		if (!(atomic_load_explicit(&node->flags, memory_order_relaxed) & NODE_IM))
+			found = node;
+		node = load(&node->child[(kw >> (31 - plen)) & 1]);
+	}
+	return found;
+}
+
 static void *lpm_lookup(struct bpfvm_map *map, const void *key)
 {
 	struct bpfvm_lpm *t = to_lpm(map);
@@ -219,6 +271,12 @@ static void *lpm_lookup(struct bpfvm_map *map, const void *key)
 		seq = atomic_load_explicit(&t->seq, memory_order_acquire);
 		if (seq & 1) {
 			sched_yield();
+			continue;
+		}
+		if (t->data_size == 4) {
+			found = lookup_v4(t, prefixlen, data);
+			if (seq_unchanged(t, seq))
+				return found ? node_value(t, found) : NULL;
 			continue;
 		}
 		found = NULL;
