@@ -1,7 +1,8 @@
 /* Soundness by execution: random small programs (scalar arithmetic of both
  * widths, forward branches of every kind, stack spills and fills, pointer
  * arithmetic with variable offsets into the stack and into a map value, map
- * lookups with and without null checks) go through the verifier, and every
+ * lookups with and without null checks, XDP packet pointers checked against
+ * data_end in every comparison shape) go through the verifier, and every
  * accepted one runs in a checked interpreter written here, on many random
  * inputs. The interpreter tracks what each register really points to and
  * which stack bytes were written; any out-of-bounds or uninitialised access,
@@ -127,6 +128,46 @@ static void generate_index(void)
 		prog[skip_at[i]].off = (int16_t)(n - 2 - skip_at[i] - 1);
 }
 
+/* XDP: a packet pointer at a constant or variable offset checked against
+ * data_end in one of the comparison shapes (either operand order, any
+ * unsigned or signed operator), then an access on one side of the branch. */
+static void generate_packet(void)
+{
+	static const uint8_t cmp_ops[] = { BPF_JGT, BPF_JGE, BPF_JLT, BPF_JLE, BPF_JEQ, BPF_JNE };
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	uint32_t c, j;
+
+	n = 0;
+	emit(BPF_LDX | BPF_MEM | BPF_W, 2, 1, 0, 0);   /* r2 = data */
+	emit(BPF_LDX | BPF_MEM | BPF_W, 3, 1, 4, 0);   /* r3 = data_end */
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 4, 2, 0, 0);
+	if (rnd() % 2) {
+		/* variable part: a context field masked, shifted */
+		emit(BPF_LDX | BPF_MEM | BPF_W, 5, 1, 12, 0);
+		emit(BPF_ALU64 | BPF_K | BPF_AND, 5, 0, 0, (int32_t)(rnd() % 64));
+		if (rnd() % 2)
+			emit(BPF_ALU64 | BPF_K | BPF_LSH, 5, 0, 0, (int32_t)(rnd() % 3));
+		emit(BPF_ALU64 | BPF_X | BPF_ADD, 4, 5, 0, 0);
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 4, 0, 0);
+	}
+	emit(BPF_ALU64 | BPF_K | BPF_ADD, 4, 0, 0, (int32_t)(rnd() % 12));
+	c = n;
+	if (rnd() % 2)
+		emit((uint8_t)(BPF_JMP | BPF_X | cmp_ops[rnd() % sizeof(cmp_ops)]), 4, 3, 0, 0);
+	else
+		emit((uint8_t)(BPF_JMP | BPF_X | cmp_ops[rnd() % sizeof(cmp_ops)]), 3, 4, 0, 0);
+	if (rnd() % 2)
+		emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), 0, 2, (int16_t)(rnd() % 12), 0);
+	j = n;
+	emit(BPF_JMP | BPF_JA, 0, 0, 0, 0);
+	if (rnd() % 2)
+		emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), 0, 2, (int16_t)(rnd() % 12), 0);
+	prog[c].off = (int16_t)(j - c);
+	prog[j].off = (int16_t)(n - j - 1);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 2);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
 /* A random program of mixed instructions. */
 static void generate(void)
 {
@@ -249,7 +290,7 @@ static void generate(void)
 
 /* ---- the checked interpreter ---- */
 
-enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL };
+enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL, T_PKT, T_PKT_END };
 
 struct val {
 	enum tag tag;
@@ -263,12 +304,16 @@ struct machine {
 	struct val slot_ptr[64]; /* 8-byte aligned pointer spills */
 	uint8_t value[VALUE_SIZE];
 	uint8_t ctx[192];
+	uint32_t ptype;
+	uint8_t pkt[128];
+	uint32_t pkt_len;
 	const char *why;
 };
 
 static bool is_ptr(const struct val *v)
 {
-	return v->tag == T_CTX || v->tag == T_STACK || v->tag == T_MAPVAL;
+	return v->tag == T_CTX || v->tag == T_STACK || v->tag == T_MAPVAL || v->tag == T_PKT ||
+	       v->tag == T_PKT_END;
 }
 
 static uint64_t alu(uint8_t code, int16_t off, int32_t imm, uint64_t a, uint64_t b)
@@ -358,6 +403,13 @@ static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uin
 					return NULL;
 				}
 		return &m->stack[512 + o];
+	case T_PKT:
+		o = (int64_t)p->v + off;
+		if (o < 0 || o + (int64_t)size > (int64_t)m->pkt_len) {
+			m->why = "packet access out of bounds";
+			return NULL;
+		}
+		return &m->pkt[o];
 	case T_MAPVAL:
 		o = (int64_t)p->v + off;
 		if (o < 0 || o + size > VALUE_SIZE) {
@@ -370,7 +422,7 @@ static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uin
 
 		o = (int64_t)p->v + off;
 		if (p->v || o < 0 || o + (int64_t)size > (int64_t)sizeof(m->ctx) ||
-		    !bpfvm_progtype_ctx_access_ok(bpfvm_progtype_get(1), 0, (uint32_t)o, size, write,
+		    !bpfvm_progtype_ctx_access_ok(bpfvm_progtype_get(m->ptype), 0, (uint32_t)o, size, write,
 						  &why)) {
 			m->why = "context access the program type does not allow";
 			return NULL;
@@ -451,6 +503,11 @@ static bool run(struct machine *m)
 
 			if (!p)
 				return false;
+			if (s->tag == T_CTX && m->ptype == 6 && (in->off == 0 || in->off == 4)) {
+				*d = in->off == 0 ? (struct val){ T_PKT, 0 } :
+						    (struct val){ T_PKT_END, m->pkt_len };
+				break;
+			}
 			if (so <= 0 && size == 8 && (so % 8) == 0 && m->slot_ptr[(-so) / 8 - 1].tag != T_UNINIT) {
 				*d = m->slot_ptr[(-so) / 8 - 1];
 				break;
@@ -491,6 +548,10 @@ static bool run(struct machine *m)
 		default: {
 			int op = BPF_OP(in->code);
 
+			if (op == BPF_JA) {
+				pc += (uint32_t)in->off;
+				break;
+			}
 			if (op == BPF_EXIT) {
 				if (m->r[0].tag != T_SCALAR) {
 					m->why = "r0 is not a scalar at exit";
@@ -514,6 +575,12 @@ static bool run(struct machine *m)
 			}
 			if (d->tag == T_UNINIT || src->tag == T_UNINIT) {
 				m->why = "comparison of uninitialised register";
+				return false;
+			}
+			if ((is_ptr(d) || is_ptr(src)) && !(d->tag == T_SCALAR || src->tag == T_SCALAR) &&
+			    !((d->tag == T_PKT || d->tag == T_PKT_END) &&
+			      (src->tag == T_PKT || src->tag == T_PKT_END)) && d->tag != src->tag) {
+				m->why = "comparison of pointers of different kinds";
 				return false;
 			}
 			if (cmp(in->code, d->tag == T_MAPVAL ? d->v + 0x1000 : d->v,
@@ -547,13 +614,19 @@ int main(void)
 		struct bpfvm_verify_input in = { 0 };
 		struct bpfvm_verify_result res;
 
-		if (it % 2)
+		uint32_t ptype = 1; /* socket_filter */
+
+		if (it % 3 == 1) {
 			generate_index();
-		else
+		} else if (it % 3 == 2) {
+			generate_packet();
+			ptype = 6; /* xdp */
+		} else {
 			generate();
+		}
 		in.insns = prog;
 		in.insn_cnt = n;
-		in.prog_type = 1; /* socket_filter */
+		in.prog_type = ptype;
 		in.maps = &map;
 		in.map_cnt = 1;
 		if (bpfvm_verify(&in, &res)) {
@@ -567,6 +640,8 @@ int main(void)
 			struct machine m;
 
 			memset(&m, 0, sizeof(m));
+			m.ptype = ptype;
+			m.pkt_len = trial < 24 ? (uint32_t)trial : (uint32_t)(rnd() % 100);
 			m.r[1] = (struct val){ T_CTX, 0 };
 			m.r[10] = (struct val){ T_STACK, 0 };
 			for (size_t b = 0; b < sizeof(m.ctx); b++)
