@@ -224,14 +224,29 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 	return 0;
 }
 
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 static int region_access(struct env *env, uint32_t insn, int regno, const struct reg *ptr,
 			 int64_t extra, uint64_t size, uint64_t limit, const char *what)
 {
 	char b[256];
 	int64_t lo, hi;
 
-	if (!var_bounded(ptr))
-		return unbounded(env, insn, regno, ptr);
+	if (!var_bounded(ptr)) {
+		reg_format(env, ptr, b, sizeof(b));
+		return verr(env, insn,
+			    "%s access of %" PRIu64 " bytes at offsets [%" PRId64 ", %" PRId64
+			    "] may be outside the %" PRIu64 " bytes of the %s (r%d = %s)",
+			    what, size, sat_add(ptr->off + extra, ptr->v.smin),
+			    sat_add(ptr->off + extra, ptr->v.smax), limit, what, regno, b);
+	}
 	lo = (int64_t)ptr->off + extra + ptr->v.smin;
 	hi = (int64_t)ptr->off + extra + ptr->v.smax + (int64_t)size;
 	if (lo >= 0 && hi <= (int64_t)limit)
