@@ -303,6 +303,18 @@ static int fused_alu(int op)
 	return -1;
 }
 
+/* Whether the second instruction of a `d = s; d op= x` pair reads register x:
+ * then x must not be d, which the fused op reads before the copy. */
+static bool fused_alu_reads_src(int op)
+{
+	switch (op) {
+	case OP_ADD64_REG: case OP_SUB64_REG: case OP_MUL64_REG: case OP_OR64_REG:
+	case OP_AND64_REG: case OP_LSH64_REG: case OP_RSH64_REG: case OP_XOR64_REG:
+		return true;
+	}
+	return false;
+}
+
 static int fused_addi_jump(int op)
 {
 	switch (op) {
@@ -333,7 +345,7 @@ static void fuse(struct interp_prog *p)
 			a->off = c->off;
 			a->op = OP_F_BOUND_JGT;
 		} else if (a->op == OP_MOV64_REG && (f = fused_alu(b->op)) >= 0 &&
-			   b->dst == a->dst && (b->op & 1 ? b->src != a->dst : true) &&
+			   b->dst == a->dst && (!fused_alu_reads_src(b->op) || b->src != a->dst) &&
 			   fits32(b->imm)) {
 			/* off: the second operand's register; imm: the immediate */
 			a->off = b->src;
