@@ -271,20 +271,26 @@ static void gen_branch(struct gen *g, int depth)
 	patch_off(g, jend);
 }
 
-/* The shapes the JIT fuses into fewer x86 instructions (see emit_fused). */
+/* The shapes the engines fuse (the JIT's emit_fused, the interpreter's
+ * superinstructions), including their corner cases: a second operand that is
+ * the destination itself. */
 static void gen_fusable(struct gen *g, int depth)
 {
+	static const uint8_t ops[] = {
+		BPF_ADD, BPF_SUB, BPF_MUL, BPF_OR, BPF_AND, BPF_LSH, BPF_RSH, BPF_XOR,
+	};
 	int d = dst_reg(g), a = src_reg(g);
 	uint32_t skip;
 
 	switch (below(g, 4)) {
 	case 0:
 		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);
-		put(g, BPF_ALU64 | BPF_ADD | BPF_K, d, 0, 0, rnd_imm(g));
+		put(g, BPF_ALU64 | ops[below(g, sizeof(ops))] | BPF_K, d, 0, 0, rnd_imm(g));
 		break;
 	case 1:
 		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);
-		put(g, BPF_ALU64 | BPF_ADD | BPF_X, d, src_reg(g), 0, 0);
+		put(g, BPF_ALU64 | ops[below(g, sizeof(ops))] | BPF_X, d,
+		    below(g, 3) ? src_reg(g) : d, 0, 0);
 		break;
 	case 2:
 		put(g, BPF_ALU64 | BPF_MOV | BPF_X, d, a, 0, 0);

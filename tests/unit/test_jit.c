@@ -171,6 +171,15 @@ static void test_vectors(void)
 	vector("lsh32 by 0 zero-extends (reg)", "mov %r0, -1\nmov %r2, 32\nlsh32 %r0, %r2\nexit\n",
 	       0xffffffff, 0);
 	vector("mov32 self zero-extends", "mov %r0, -1\nmov32 %r0, %r0\nexit\n", 0xffffffff, 0);
+	/* Copy then operate with the copy itself (fused by both engines). */
+	vector("copy, xor self", "mov %r0, -1\nmov %r4, %r0\nxor %r4, %r4\nmov %r0, %r4\nexit\n",
+	       0, 0);
+	vector("copy, add self", "mov %r0, 5\nmov %r4, %r0\nadd %r4, %r4\nmov %r0, %r4\nexit\n",
+	       10, 0);
+	vector("copy, lsh self", "mov %r0, 3\nmov %r4, %r0\nlsh %r4, %r4\nmov %r0, %r4\nexit\n",
+	       24, 0);
+	vector("copy, add, add imm", "mov %r1, 5\nmov %r0, %r1\nadd %r0, %r1\nadd %r0, 7\nexit\n",
+	       17, 0);
 
 	/* Atomics where r0 is the address, the operand, or both. */
 	vector("fetch or, r0 as operand",
