@@ -248,6 +248,30 @@ static void havoc_frame(struct vstate *st, const struct reg *ctx)
 	}
 }
 
+/* Whether subprogram sp, or one it calls, may call a helper that moves the
+ * packet: then packet pointers do not survive a helper that runs it. */
+static bool may_move_packet(struct env *env, uint32_t sp, uint32_t depth)
+{
+	const struct subprog *s = &env->subprogs[sp];
+
+	if (depth > BPFVM_MAX_CALL_DEPTH)
+		return true;
+	for (uint32_t i = s->start; i < s->end; i++) {
+		const struct bpfvm_insn *in = &env->insns[i];
+		const struct bpfvm_helper_proto *p;
+
+		if (in->code != (BPF_JMP | BPF_CALL) || in->src_reg)
+			continue;
+		p = env->proto(in->imm);
+		if (p && (p->flags & HELPER_F_PKT_INVALIDATE))
+			return true;
+	}
+	for (uint32_t c = 0; c < s->ncallees; c++)
+		if (may_move_packet(env, s->callees[c], depth + 1))
+			return true;
+	return false;
+}
+
 static int enter_callback(struct env *env, struct vstate *st, uint32_t insn,
 			  const struct call_meta *m, uint32_t *next)
 {
@@ -400,6 +424,11 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 		if (m.cb_insn < 0)
 			return verr(env, insn, "%s needs a callback", m.proto->name);
 		havoc_frame(st, &m.cb_ctx);
+		if (may_move_packet(env, subprog_index(env, (uint32_t)m.cb_insn), 0)) {
+			struct ref_kill k = { 0, true };
+
+			kill_regs(st, &k);
+		}
 		/* after any number of calls, including none */
 		err = push_branch(env, st, insn + 1);
 		if (err)
