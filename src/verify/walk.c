@@ -283,9 +283,13 @@ static int ptr_alu(struct env *env, uint32_t insn, struct reg *dst, const struct
 	}
 	if (scalar_is_const(&s)) {
 		int64_t k = (int64_t)s.var.value;
-		int64_t off = op == BPF_ADD ? (int64_t)p.off + k : (int64_t)p.off - k;
+		int64_t off;
 
-		if (k < -MAX_VAR_OFF || k > MAX_VAR_OFF || off < -MAX_VAR_OFF || off > MAX_VAR_OFF)
+		if (k < -MAX_VAR_OFF || k > MAX_VAR_OFF)
+			return verr(env, insn, "pointer offset %s %" PRId64 " is out of range",
+				    op == BPF_ADD ? "+" : "-", k);
+		off = op == BPF_ADD ? (int64_t)p.off + k : (int64_t)p.off - k;
+		if (off < -MAX_VAR_OFF || off > MAX_VAR_OFF)
 			return verr(env, insn, "pointer offset %" PRId64 " is out of range", off);
 		p.off = (int32_t)off;
 	} else {

@@ -70,7 +70,7 @@ static void generate_index(void)
 {
 	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
 	bool map = rnd() % 2;
-	uint32_t skip_at[4], nskip = 0;
+	uint32_t skip_at[5], nskip = 0;
 
 	n = 0;
 	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
