@@ -733,6 +733,8 @@ static int step(struct env *env, struct vstate **stp, uint32_t insn, uint32_t *n
 	case BPF_EXIT:
 		return check_exit(env, st, insn, next);
 	case BPF_CALL:
+		if (BPF_SRC(in->code) == BPF_X)
+			return verr(env, insn, "indirect calls (callx) are not supported");
 		if (in->src_reg == BPF_PSEUDO_CALL)
 			return check_subprog_call(env, st, insn, next);
 		if (in->src_reg == BPF_PSEUDO_KFUNC_CALL)
