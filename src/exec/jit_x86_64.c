@@ -14,6 +14,10 @@
  *  - The per-run block (struct jit_block, on the C caller's stack, pointed to
  *    by r12) carries the struct bpfvm_run pointer for helpers, the entry frame
  *    for unwinds, the call-depth limit, and a scratch word for the C runtime.
+ *  - Beyond one-for-one translation: a few sequences clang emits all the time
+ *    become fewer x86 instructions (emit_fused), and lookups in array maps
+ *    known at compile time are inlined (emit_inline_array_lookup), as Linux's
+ *    verifier does for its JIT.
  *
  * Layout is found by passes: the first pass assumes every branch long and
  * every call indirect; the code then only shrinks from pass to pass, as
