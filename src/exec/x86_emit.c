@@ -28,23 +28,6 @@ int x86_reserve(struct x86_buf *b, uint32_t bytes)
 	return 0;
 }
 
-void x86_emit_byte(struct x86_buf *b, uint8_t v)
-{
-	b->code[b->len++] = v;
-}
-
-void x86_emit_u32(struct x86_buf *b, uint32_t v)
-{
-	memcpy(b->code + b->len, &v, 4);
-	b->len += 4;
-}
-
-void x86_emit_u64(struct x86_buf *b, uint64_t v)
-{
-	memcpy(b->code + b->len, &v, 8);
-	b->len += 8;
-}
-
 static void emit_u16(struct x86_buf *b, uint16_t v)
 {
 	memcpy(b->code + b->len, &v, 2);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 enum x86_reg {
 	X86_RAX, X86_RCX, X86_RDX, X86_RBX, X86_RSP, X86_RBP, X86_RSI, X86_RDI,
@@ -52,9 +53,23 @@ struct x86_buf {
 
 int x86_reserve(struct x86_buf *b, uint32_t bytes);
 
-void x86_emit_byte(struct x86_buf *b, uint8_t v);
-void x86_emit_u32(struct x86_buf *b, uint32_t v);
-void x86_emit_u64(struct x86_buf *b, uint64_t v);
+/* Inline: they are most of the work of compiling. */
+static inline void x86_emit_byte(struct x86_buf *b, uint8_t v)
+{
+	b->code[b->len++] = v;
+}
+
+static inline void x86_emit_u32(struct x86_buf *b, uint32_t v)
+{
+	memcpy(b->code + b->len, &v, 4);
+	b->len += 4;
+}
+
+static inline void x86_emit_u64(struct x86_buf *b, uint64_t v)
+{
+	memcpy(b->code + b->len, &v, 8);
+	b->len += 8;
+}
 
 /* reg-reg and reg-immediate ALU; w64 selects the 64-bit form (REX.W). In the
  * 32-bit forms the CPU zero-extends the destination, as eBPF's ALU32 needs. */
