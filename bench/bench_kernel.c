@@ -1,7 +1,9 @@
 /* bench_kernel: bpfvm's JIT and interpreter side by side with the Linux
- * kernel's JIT, on the same clang-built programs (bench/progs/) and the same packets.
- * The kernel runs them with libbpf and BPF_PROG_TEST_RUN with a repeat
- * count; bpfvm runs them through bpfvm_exec_run in a loop, the same shape.
+ * kernel's JIT, on the same clang-built programs (bench/progs/), the same
+ * packets and the same map contents. The kernel loads them with libbpf and
+ * runs BPF_PROG_TEST_RUN with a repeat count; bpfvm loads them with
+ * bpfvm_object_load (verified, context accesses rewritten, maps created) and
+ * runs bpfvm_prog_test_run with a repeat count, the same shape.
  * The kernel's figure is its own measure (test_run's `duration`, which leaves
  * out the time its loop spent rescheduled), best of several trials; the wall
  * clock around the syscall is printed beside it. bpfvm's figure is the best
@@ -21,20 +23,6 @@
 #include <time.h>
 
 #include "bpfvm/bpfvm.h"
-#include "progtype/ctx.h"
-
-/* Opcodes by value: src/isa/opcodes.h cannot share a file with libbpf's
- * <linux/bpf.h>, and these few are all the ctx rewrite needs. */
-#define OP_LDX_W 0x61  /* BPF_LDX | BPF_MEM | BPF_W */
-#define OP_LDX_DW 0x79 /* BPF_LDX | BPF_MEM | BPF_DW */
-#define OP_MOV64_X 0xbf
-#define CLASS(code) ((code) & 7)
-#define CLASS_LD 0
-#define CLASS_LDX 1
-#define CLASS_ALU 4
-#define CLASS_JMP 5
-#define CLASS_JMP32 6
-#define CLASS_ALU64 7
 
 #ifdef BPFVM_HAVE_LIBBPF
 #include <bpf/bpf.h>
@@ -54,7 +42,6 @@ struct bench {
 	size_t pkt_len;
 	uint32_t repeat;  /* runs per trial at --scale 1 */
 	struct fill fill;
-	bool unverified;  /* see rewrite_xdp_ctx */
 };
 
 static void gen_table(uint32_t i, void *key, void *value)
@@ -86,15 +73,15 @@ static void gen_flow(uint32_t i, void *key, void *value)
 }
 
 static const struct bench benches[] = {
-	{ "xdp_empty", 64, 5000000, { 0 }, false },
-	{ "alu_loop", 64, 3000, { 0 }, true },
-	{ "checksum", 1500, 200000, { 0 }, false },
-	{ "parse_udp", 64, 5000000, { 0 }, false },
-	{ "parse_udp_map", 64, 3000000, { "flows", 200, 8, 4, gen_flow }, false },
-	{ "lookup_array", 64, 200000, { "table", 256, 4, 8, gen_table }, false },
-	{ "lookup_hash", 64, 50000, { "table", 256, 4, 8, gen_table }, false },
-	{ "lookup_lru", 64, 50000, { "table", 256, 4, 8, gen_table }, false },
-	{ "lookup_lpm", 64, 20000, { "routes", 256, 8, 8, gen_route }, false },
+	{ "xdp_empty", 64, 5000000, { 0 } },
+	{ "alu_loop", 64, 3000, { 0 } },
+	{ "checksum", 1500, 200000, { 0 } },
+	{ "parse_udp", 64, 5000000, { 0 } },
+	{ "parse_udp_map", 64, 3000000, { "flows", 200, 8, 4, gen_flow } },
+	{ "lookup_array", 64, 200000, { "table", 256, 4, 8, gen_table } },
+	{ "lookup_hash", 64, 50000, { "table", 256, 4, 8, gen_table } },
+	{ "lookup_lru", 64, 50000, { "table", 256, 4, 8, gen_table } },
+	{ "lookup_lpm", 64, 20000, { "routes", 256, 8, 8, gen_route } },
 };
 
 struct result {
@@ -265,134 +252,6 @@ out:
 	bpfvm_object_free(obj);
 }
 
-/* For programs that bpfvm's verifier cannot yet load in reasonable time
- * (alu_loop: it walks all 10^4 iterations, for minutes), the bench runs the
- * same instructions unverified through bpfvm_exec, and does here the XDP
- * context rewrite that bpfvm_prog_load would: programs read ctx->data, data_end and
- * data_meta as 32-bit fields of struct xdp_md, and the kernel turns those
- * loads into 64-bit loads of the real pointers. bpfvm's XDP context
- * (progtype/ctx.h) keeps the pointers after the UAPI bytes, so the same loads
- * become 64-bit loads at those offsets. The registers holding ctx are tracked
- * through the straight-line start of the program (copies of r1), which is
- * where clang puts these loads in the benchmark programs; a ctx load after
- * the first branch is left alone and the program would read garbage, so the
- * count of rewrites is checked against the program's own count below. */
-static int rewrite_xdp_ctx(struct bpfvm_insn *insns, uint32_t cnt)
-{
-	static const int32_t to[3] = {
-		offsetof(struct bpfvm_xdp_ctx, data), offsetof(struct bpfvm_xdp_ctx, data_end),
-		offsetof(struct bpfvm_xdp_ctx, data_meta),
-	};
-	uint16_t ctx_regs = 1u << 1;
-	int rewritten = 0;
-
-	for (uint32_t i = 0; i < cnt; i++) {
-		struct bpfvm_insn *in = &insns[i];
-		int cls = CLASS(in->code);
-
-		if (cls == CLASS_JMP || cls == CLASS_JMP32)
-			break;
-		if (in->code == OP_LDX_W && (ctx_regs >> in->src_reg & 1) &&
-		    in->off >= 0 && in->off <= 8 && in->off % 4 == 0) {
-			in->code = OP_LDX_DW;
-			in->off = (int16_t)to[in->off / 4];
-			rewritten++;
-		}
-		if (in->code == OP_MOV64_X && !in->off && (ctx_regs >> in->src_reg & 1))
-			ctx_regs |= (uint16_t)(1u << in->dst_reg);
-		else if (cls == CLASS_ALU || cls == CLASS_ALU64 || cls == CLASS_LDX ||
-			 cls == CLASS_LD)
-			ctx_regs &= (uint16_t)~(1u << in->dst_reg);
-	}
-	return rewritten;
-}
-
-/* Loads of the XDP ctx in the whole program, whether or not rewritten. */
-static int count_ctx_loads(const struct bpfvm_insn *insns, uint32_t cnt)
-{
-	int n = 0;
-
-	for (uint32_t i = 0; i < cnt; i++)
-		if (insns[i].code == OP_LDX_W && insns[i].src_reg == 1 &&
-		    insns[i].off >= 0 && insns[i].off <= 8)
-			n++;
-	return n;
-}
-
-static int load_insns(const char *path, const char *name, struct bpfvm_insn **out,
-		      uint32_t *cnt, char *why, size_t why_len)
-{
-	struct bpfvm_object *obj;
-	struct bpfvm_program *prog;
-	int err;
-
-	if ((err = bpfvm_object_open(path, NULL, &obj))) {
-		snprintf(why, why_len, "%s", bpfvm_last_error());
-		return err;
-	}
-	prog = bpfvm_object_find_program(obj, name);
-	if (!prog || !bpfvm_program_insns(prog)) {
-		snprintf(why, why_len, "no usable program %s", name);
-		bpfvm_object_free(obj);
-		return -ENOENT;
-	}
-	*cnt = bpfvm_program_insn_cnt(prog);
-	*out = malloc(*cnt * sizeof(**out));
-	if (!*out) {
-		bpfvm_object_free(obj);
-		return -ENOMEM;
-	}
-	memcpy(*out, bpfvm_program_insns(prog), *cnt * sizeof(**out));
-	bpfvm_object_free(obj);
-	if (count_ctx_loads(*out, *cnt) != rewrite_xdp_ctx(*out, *cnt)) {
-		snprintf(why, why_len, "ctx loads past the first branch (see rewrite_xdp_ctx)");
-		free(*out);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-static void bpfvm_bench_unverified(const char *path, const struct bench *b,
-				   enum bpfvm_engine engine, uint8_t *pkt, uint32_t repeat,
-				   int trials, struct result *r)
-{
-	struct bpfvm_exec_opts opts = { .sz = sizeof(opts), .engine = engine,
-					.resolve_helper = bpfvm_helper_resolve };
-	struct bpfvm_xdp_ctx ctx = { 0 };
-	struct bpfvm_run run = { 0 };
-	struct bpfvm_insn *insns;
-	struct bpfvm_exec *exec;
-	uint32_t cnt;
-	uint64_t ret = 0;
-
-	if (load_insns(path, b->name, &insns, &cnt, r->why, sizeof(r->why)))
-		return;
-	if (bpfvm_exec_create(insns, cnt, &opts, &exec)) {
-		snprintf(r->why, sizeof(r->why), "%s", bpfvm_last_error());
-		free(insns);
-		return;
-	}
-	free(insns);
-	ctx.data = ctx.data_meta = (uint64_t)(uintptr_t)pkt;
-	ctx.data_end = ctx.data + b->pkt_len;
-	ctx.pkt.buf = pkt;
-	ctx.pkt.buf_end = pkt + b->pkt_len;
-	r->ns = 1e18;
-	repeat = repeat / 10 + 1;
-	for (int t = 0; t < trials * 10; t++) {
-		double t0 = now_ns(), dt;
-
-		for (uint32_t i = 0; i < repeat; i++)
-			ret = bpfvm_exec_run(exec, &ctx, &run);
-		dt = (now_ns() - t0) / repeat;
-		if (dt < r->ns)
-			r->ns = dt;
-	}
-	r->retval = (uint32_t)ret;
-	r->ok = !run.error;
-	bpfvm_exec_free(exec);
-}
-
 static void print_cell(const struct result *r, const struct result *kernel)
 {
 	if (!r->ok)
@@ -444,15 +303,8 @@ int main(int argc, char **argv)
 			return 1;
 		make_packet(pkt, b->pkt_len);
 		kernel_run(path, b, pkt, repeat, trials, &kern);
-		if (b->unverified) {
-			bpfvm_bench_unverified(path, b, BPFVM_ENGINE_JIT, pkt, repeat, trials, &jit);
-			bpfvm_bench_unverified(path, b, BPFVM_ENGINE_INTERP, pkt, repeat / 8 + 1,
-					       trials, &interp);
-		} else {
-			bpfvm_bench(path, b, BPFVM_ENGINE_JIT, pkt, repeat, trials, &jit);
-			bpfvm_bench(path, b, BPFVM_ENGINE_INTERP, pkt, repeat / 8 + 1, trials,
-				    &interp);
-		}
+		bpfvm_bench(path, b, BPFVM_ENGINE_JIT, pkt, repeat, trials, &jit);
+		bpfvm_bench(path, b, BPFVM_ENGINE_INTERP, pkt, repeat / 8 + 1, trials, &interp);
 		printf("%-13s", b->name);
 		if (kern.ok)
 			printf(" %7.0f (%6.0f)", kern.ns, kern.wall_ns);
@@ -460,7 +312,7 @@ int main(int argc, char **argv)
 			printf(" %14s", "-");
 		print_cell(&jit, &kern);
 		print_cell(&interp, &kern);
-		printf("  %u%s", jit.retval, b->unverified ? " (bpfvm: unverified, see source)" : "");
+		printf("  %u", jit.retval);
 		if (kern.ok && (kern.retval != jit.retval || kern.retval != interp.retval)) {
 			printf(" MISMATCH (kernel %u, interp %u)", kern.retval, interp.retval);
 			worst = 1;
