@@ -107,7 +107,8 @@ int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next
 uint32_t env_new_id(struct env *env);
 /* Queues a copy of st to continue at insn; the copy shares st's checkpoint. */
 int push_branch(struct env *env, struct vstate *st, uint32_t insn);
-/* Every register or spill with this id gets the scalar value v. */
-void propagate_scalar_id(struct vstate *st, uint32_t id, const struct scalar *v);
+/* A register linked by `id` with offset `delta` now holds v: every register
+ * or spill with this id learns its own value from it. */
+void propagate_scalar_id(struct vstate *st, uint32_t id, int32_t delta, const struct scalar *v);
 
 #endif

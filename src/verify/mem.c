@@ -172,7 +172,7 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 			if (size < 8)
 				sl->spill.v = scalar_truncate(&val->v, size);
 			if (size < 8)
-				sl->spill.id = 0;
+				sl->spill.id = 0, sl->spill.delta = 0;
 			sl->spill_off = (uint8_t)in_slot;
 			sl->spill_size = (uint8_t)size;
 			for (uint32_t i = 0; i < size; i++)
@@ -209,7 +209,7 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 			}
 			reg_mark_scalar(dst, v);
 			if (in_slot == sl->spill_off && size == sl->spill_size && !sext)
-				dst->id = sl->spill.id;
+				dst->id = sl->spill.id, dst->delta = sl->spill.delta;
 			return 0;
 		}
 	}

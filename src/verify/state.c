@@ -254,6 +254,8 @@ static bool regsafe(const struct reg *o, const struct reg *c, struct idmap *m, b
 			return false;
 		if (!o->id)
 			return !exact || !c->id;
+		if (o->delta != (c->id ? c->delta : 0))
+			return false;
 		return check_ids(m, o->id, c->id ? c->id : 0x80000000u + m->fresh++);
 	}
 	if (o->off != c->off || o->map != c->map || o->frameno != c->frameno)

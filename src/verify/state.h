@@ -42,6 +42,9 @@ struct reg {
 	 * the proven `range`. PTR_TO_MAP_VALUE: the looked-up element (spin locks). */
 	uint32_t id;
 	uint32_t ref_id;      /* acquired reference that must be released */
+	/* SCALAR with an id: this register is the id's common value plus
+	 * delta (copies made by `r7 = r6; r7 += 1` stay linked). */
+	int32_t delta;
 	uint32_t range;       /* PTR_TO_PACKET*: bytes from base+v proven in bounds;
 			       * PTR_TO_MEM*: the record size */
 	uint32_t map;         /* map index; PTR_TO_FUNC: the subprogram's first insn */

@@ -87,25 +87,38 @@ static void path_done(struct env *env, struct vstate *st)
 
 struct id_value {
 	uint32_t id;
+	int32_t delta;
 	const struct scalar *v;
 };
 
 static void set_id_value(struct reg *r, void *arg)
 {
 	struct id_value *iv = arg;
+	struct scalar nv, k, old;
 
-	if (r->type == SCALAR && r->id == iv->id)
+	if (r->type != SCALAR || r->id != iv->id)
+		return;
+	if (r->delta == iv->delta) {
 		r->v = *iv->v;
+		return;
+	}
+	/* r = v + (r.delta - delta), exactly, in 64-bit arithmetic */
+	k = scalar_const((uint64_t)((int64_t)r->delta - iv->delta));
+	nv = scalar_alu(BPF_ALU64 | BPF_X | BPF_ADD, 0, 0, iv->v, &k);
+	old = r->v;
+	if (scalar_refine(BPF_JEQ, true, true, &old, &nv))
+		r->v = old;
+	else
+		r->v = nv;
 }
 
-void propagate_scalar_id(struct vstate *st, uint32_t id, const struct scalar *v)
+void propagate_scalar_id(struct vstate *st, uint32_t id, int32_t delta, const struct scalar *v)
 {
-	struct id_value iv = { id, v };
 	struct scalar copy = *v;
+	struct id_value iv = { id, delta, &copy };
 
 	if (!id)
 		return;
-	iv.v = &copy;
 	state_for_each_reg(st, set_id_value, &iv);
 }
 
@@ -342,6 +355,21 @@ static int check_alu(struct env *env, struct vstate *st, uint32_t insn)
 			return verr(env, insn, "%s of a %s is not allowed", alu_op_name(op),
 				    reg_type_name(dst->type));
 		return ptr_alu(env, insn, dst, src, in);
+	}
+	/* adding a constant keeps a copy linked, at a new offset */
+	if (dst->id && is64 && (op == BPF_ADD || op == BPF_SUB) && scalar_is_const(&src->v) &&
+	    src != dst) {
+		int64_t c = (int64_t)src->v.var.value;
+		int64_t d = op == BPF_ADD ? (int64_t)dst->delta + c : (int64_t)dst->delta - c;
+
+		if (c > -MAX_VAR_OFF && c < MAX_VAR_OFF && d > INT32_MIN && d < INT32_MAX) {
+			uint32_t id = dst->id;
+
+			reg_mark_scalar(dst, scalar_alu(in->code, in->off, in->imm, &dst->v, &src->v));
+			dst->id = id;
+			dst->delta = (int32_t)d;
+			return 0;
+		}
 	}
 	/* x - x and x ^ x are 0 whatever x is */
 	if (src == dst && (op == BPF_SUB || op == BPF_XOR)) {
@@ -599,6 +627,7 @@ static int check_cond_jmp(struct env *env, struct vstate *st, uint32_t insn, uin
 		bool can_t = scalar_refine(op, is64, true, &ta, &tb);
 		bool can_f = scalar_refine(op, is64, false, &fa, &fb);
 		uint32_t did = dst->id, sid = src == &k ? 0 : src->id;
+		int32_t dd = dst->delta, sd = src->delta;
 
 		if (can_t && can_f) {
 			err = push_branch(env, st, target);
@@ -606,28 +635,28 @@ static int check_cond_jmp(struct env *env, struct vstate *st, uint32_t insn, uin
 				return err;
 			other = env->stack[env->nstack - 1].st;
 			cur_frame(other)->regs[in->dst_reg].v = ta;
-			propagate_scalar_id(other, did, &ta);
+			propagate_scalar_id(other, did, dd, &ta);
 			if (src != &k) {
 				cur_frame(other)->regs[in->src_reg].v = tb;
-				propagate_scalar_id(other, sid, &tb);
+				propagate_scalar_id(other, sid, sd, &tb);
 			}
 		}
 		if (can_f) {
 			dst->v = fa;
-			propagate_scalar_id(st, did, &fa);
+			propagate_scalar_id(st, did, dd, &fa);
 			if (src != &k) {
 				src->v = fb;
-				propagate_scalar_id(st, sid, &fb);
+				propagate_scalar_id(st, sid, sd, &fb);
 			}
 			*next = insn + 1;
 			return 0;
 		}
 		if (can_t) {
 			dst->v = ta;
-			propagate_scalar_id(st, did, &ta);
+			propagate_scalar_id(st, did, dd, &ta);
 			if (src != &k) {
 				src->v = tb;
-				propagate_scalar_id(st, sid, &tb);
+				propagate_scalar_id(st, sid, sd, &tb);
 			}
 			*next = target;
 			return 0;

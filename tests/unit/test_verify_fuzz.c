@@ -71,12 +71,20 @@ static void generate_index(void)
 	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
 	bool map = rnd() % 2;
 	uint32_t skip_at[5], nskip = 0;
+	uint8_t cmp_reg;
 
 	n = 0;
 	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
 	emit(BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
 	for (int16_t off = -8; off >= -48; off -= 8)
 		emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, rimm());
+	/* sometimes the branches test a copy of the index plus a constant */
+	cmp_reg = 6;
+	if (rnd() % 3 == 0) {
+		cmp_reg = 8;
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 8, 6, 0, 0);
+		emit(BPF_ALU64 | BPF_K | (rnd() % 2 ? BPF_ADD : BPF_SUB), 8, 0, 0, rimm());
+	}
 	for (uint32_t k = 1 + (uint32_t)(rnd() % 5); k > 0; k--) {
 		uint32_t what = (uint32_t)(rnd() % 4);
 
@@ -96,7 +104,7 @@ static void generate_index(void)
 			bool x = rnd() % 4 == 0;
 
 			skip_at[nskip++] = n;
-			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), 6, x ? 7 : 0, 0,
+			emit((uint8_t)(cls | (x ? BPF_X : BPF_K) | op), cmp_reg, x ? 7 : 0, 0,
 			     x ? 0 : rimm());
 			if (nskip == 4)
 				break;
