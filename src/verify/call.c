@@ -13,6 +13,8 @@
 #include "isa/opcodes.h"
 #include "verify/env.h"
 
+#define MAP_TYPE_ARRAY 2
+#define MAP_TYPE_PERCPU_ARRAY 6
 #define MAP_TYPE_ARRAY_OF_MAPS 12
 #define MAP_TYPE_HASH_OF_MAPS 13
 #define HELPER_LOOP 181
@@ -28,6 +30,8 @@ struct call_meta {
 	struct reg cb_ctx;     /* ARG_PTR_TO_STACK_OR_NULL */
 	struct reg args[6];    /* r1-r5 as passed */
 	uint32_t lock_id;
+	bool key_known;        /* ARG_PTR_TO_MAP_KEY points to a known constant */
+	uint64_t key;
 };
 
 struct ref_kill {
@@ -162,6 +166,8 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 		if (!map)
 			return verr(env, insn, "%s: r%d needs a map argument before it", p->name, regno);
 		size = kind == ARG_PTR_TO_MAP_KEY ? map->key_size : map->value_size;
+		if (kind == ARG_PTR_TO_MAP_KEY && size <= 8)
+			m->key_known = stack_const(st, r, size, &m->key);
 		return check_helper_mem(env, st, insn, regno, r, size, size,
 					kind == ARG_PTR_TO_UNINIT_MAP_VALUE, false);
 	}
@@ -399,7 +405,11 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 			r0->type = CONST_PTR_TO_MAP_OR_NULL;
 			r0->map = (uint32_t)map->inner_map;
 		} else {
-			r0->type = PTR_TO_MAP_VALUE_OR_NULL;
+			/* an array's element at a constant index in range exists */
+			bool exists = (map->type == MAP_TYPE_ARRAY || map->type == MAP_TYPE_PERCPU_ARRAY) &&
+				      m.key_known && m.key < map->max_entries;
+
+			r0->type = exists ? PTR_TO_MAP_VALUE : PTR_TO_MAP_VALUE_OR_NULL;
 			r0->map = (uint32_t)m.map;
 		}
 		break;

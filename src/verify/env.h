@@ -97,6 +97,8 @@ int check_atomic(struct env *env, struct vstate *st, uint32_t insn);
 int check_helper_mem(struct env *env, struct vstate *st, uint32_t insn, int argno,
 		     const struct reg *ptr, uint64_t size_min, uint64_t size_max, bool write,
 		     bool zero_ok);
+/* The constant in `size` stack bytes at ptr, when the state knows it. */
+bool stack_const(struct vstate *st, const struct reg *ptr, uint32_t size, uint64_t *val);
 void stack_record_depth(struct env *env, struct vstate *st, const struct reg *ptr, int64_t lo);
 
 int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);

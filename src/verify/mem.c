@@ -130,6 +130,38 @@ static bool byte_is_zero(struct frame *f, int32_t off)
 	       ((sl->spill.v.var.value >> (8 * (i - sl->spill_off))) & 0xff) == 0;
 }
 
+bool stack_const(struct vstate *st, const struct reg *ptr, uint32_t size, uint64_t *val)
+{
+	struct frame *f;
+	struct slot *sl;
+	uint32_t in_slot;
+	int64_t off;
+	uint64_t v;
+
+	if (ptr->type != PTR_TO_STACK || !scalar_is_const(&ptr->v) || size > 8)
+		return false;
+	f = st->frames[ptr->frameno];
+	off = (int64_t)ptr->off + (int64_t)ptr->v.var.value;
+	if (off < -BPFVM_STACK_SIZE || off + (int64_t)size > 0)
+		return false;
+	sl = stack_slot(f, (int32_t)off);
+	in_slot = (uint32_t)(off + BPFVM_STACK_SIZE) % SLOT_SIZE;
+	if (!sl || in_slot + size > SLOT_SIZE)
+		return false;
+	if (sl->spill_size && sl->spill.type == SCALAR && scalar_is_const(&sl->spill.v) &&
+	    sl->kind[in_slot] == STACK_SPILL && in_slot >= sl->spill_off &&
+	    in_slot + size <= (uint32_t)sl->spill_off + sl->spill_size) {
+		v = sl->spill.v.var.value >> (8 * (in_slot - sl->spill_off));
+		*val = size == 8 ? v : v & ((1ull << (8 * size)) - 1);
+		return true;
+	}
+	for (uint32_t i = 0; i < size; i++)
+		if (!byte_is_zero(f, (int32_t)off + (int32_t)i))
+			return false;
+	*val = 0;
+	return true;
+}
+
 static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int regno,
 			const struct reg *ptr, int16_t insn_off, uint32_t size, bool write,
 			const struct reg *val, struct reg *dst, bool sext)
