@@ -14,6 +14,13 @@ struct {
 } table SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4);
+	__type(key, __u32);
+	__type(value, __u8[64]);
+} htable SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 4096);
 } events SEC(".maps");
@@ -32,12 +39,12 @@ int ip_before_check(struct xdp_md *ctx)
 	return ip->protocol == 6 ? XDP_PASS : XDP_DROP;
 }
 
-/* Uses a lookup result without checking it for NULL. */
+/* Uses a hash lookup result without checking it for NULL. */
 SEC("xdp")
 int lookup_unchecked(struct xdp_md *ctx)
 {
 	__u32 key = 0;
-	__u8 *v = bpf_map_lookup_elem(&table, &key);
+	__u8 *v = bpf_map_lookup_elem(&htable, &key);
 
 	return v[0];
 }
