@@ -15,9 +15,10 @@
  *    by r12) carries the struct bpfvm_run pointer for helpers, the entry frame
  *    for unwinds, the call-depth limit, and a scratch word for the C runtime.
  *  - Beyond one-for-one translation: a few sequences clang emits all the time
- *    become fewer x86 instructions (emit_fused), and lookups in array maps
- *    known at compile time are inlined (emit_inline_array_lookup), as Linux's
- *    verifier does for its JIT.
+ *    become fewer x86 instructions (emit_fused), and lookups in maps known at
+ *    compile time skip the helper: inlined for arrays, a direct call of the
+ *    map's own lookup otherwise (struct jit_lookup), as Linux's verifier
+ *    arranges for its JIT.
  *
  * Layout is found by passes: the first pass assumes every branch long and
  * every call indirect; the code then only shrinks from pass to pass, as
@@ -78,6 +79,14 @@ struct jit_layout {
 	uint32_t body, unwind, too_deep, tail_ret, cb_entry, len;
 };
 
+/* How bpf_map_lookup_elem on a map known at compile time is done: inline for
+ * a plain array, else by a direct call of the map type's own lookup, which
+ * takes (map, key) in the registers that already hold them. */
+struct jit_lookup {
+	const struct bpfvm_array *array;
+	uintptr_t fn;
+};
+
 struct jit_ctx {
 	const struct bpfvm_exec *exec;
 	const struct bpfvm_insn *insns;
@@ -88,7 +97,7 @@ struct jit_ctx {
 	bool *is_func;
 	bool *is_target; /* some branch or call lands here */
 	struct bpfvm_helper_binding *bind; /* per helper-call insn */
-	const struct bpfvm_array **inline_array; /* per call: array lookup done inline */
+	struct jit_lookup *lookup; /* per helper call: a map lookup known at compile time */
 	uintptr_t base;                    /* where the code will live (after pass 1) */
 	size_t base_size;
 	bool harden;
@@ -548,11 +557,14 @@ static void emit_helper_call(struct jit_ctx *c, uint32_t i)
 	const struct bpfvm_helper_binding *hb = &c->bind[i];
 	uint32_t jcont;
 
-	if (c->inline_array[i]) {
-		emit_inline_array_lookup(b, c->inline_array[i]);
+	if (c->lookup[i].array) {
+		emit_inline_array_lookup(b, c->lookup[i].array);
 		return;
 	}
-
+	if (c->lookup[i].fn) {
+		emit_call_abs(c, c->lookup[i].fn);
+		return;
+	}
 	if (hb->kind == BPFVM_HELPER_TAIL_CALL)
 		x86_store(b, X86_S64, JIT_BLOCK, BLK_SCRATCH, R(1));
 	x86_load(b, X86_S64, false, JIT_HELPER_ARG6, JIT_BLOCK, BLK_RUN);
@@ -858,20 +870,26 @@ static const struct bpfvm_map *const_map_arg(const struct jit_ctx *c, uint32_t i
 	return NULL;
 }
 
-/* Lookups in plain array maps are inlined when the map is known. The map is
- * read here, at compile time: for a verified program r1 of a map lookup is
- * a map by proof; an unverified program that passes something else would
- * make the helper read the same bad pointer when it runs. */
-static const struct bpfvm_array *inlinable_array(const struct jit_ctx *c, uint32_t i)
+/* Lookups in maps known at compile time skip the helper (see struct
+ * jit_lookup). The map is read here, at compile time: for a verified program
+ * r1 of a map lookup is a map by proof; an unverified program that passes
+ * something else would make the helper read the same bad pointer when it
+ * runs. Maps that programs may not read keep the helper, which says NULL. */
+static struct jit_lookup known_lookup(const struct jit_ctx *c, uint32_t i)
 {
+	struct jit_lookup l = { 0 };
 	const struct bpfvm_map *m;
 
 	if (c->bind[i].fn != bpfvm_helper_map_lookup_elem || c->bind[i].kind != BPFVM_HELPER_PLAIN)
-		return NULL;
+		return l;
 	m = const_map_arg(c, i);
-	if (!m || m->type != BPFVM_MAP_TYPE_ARRAY || (m->map_flags & BPFVM_F_WRONLY_PROG))
-		return NULL;
-	return (const struct bpfvm_array *)m;
+	if (!m || !m->ops->lookup || (m->map_flags & BPFVM_F_WRONLY_PROG))
+		return l;
+	if (m->type == BPFVM_MAP_TYPE_ARRAY)
+		l.array = (const struct bpfvm_array *)m;
+	else
+		l.fn = (uintptr_t)m->ops->lookup;
+	return l;
 }
 
 static int scan_program(struct jit_ctx *c)
@@ -886,11 +904,11 @@ static int scan_program(struct jit_ctx *c)
 			if (in->src_reg == BPF_PSEUDO_FUNC) {
 				c->is_func[i + 1 + in->imm] = true;
 				c->is_target[i + 1 + in->imm] = true;
-			}
-			else if (in->src_reg)
+			} else if (in->src_reg) {
 				return bpfvm_errorf(-EINVAL, "insn %u: lddw with src_reg %u is an "
 						    "unresolved map or BTF reference", i,
 						    in->src_reg);
+			}
 			i++;
 			continue;
 		}
@@ -913,7 +931,7 @@ static int scan_program(struct jit_ctx *c)
 	}
 	for (uint32_t i = 0; i < c->cnt; i++)
 		if (c->bind[i].fn)
-			c->inline_array[i] = inlinable_array(c, i);
+			c->lookup[i] = known_lookup(c, i);
 	return 0;
 }
 
@@ -993,10 +1011,10 @@ static int jit_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts *op
 	c.is_func = calloc(c.cnt, sizeof(*c.is_func));
 	c.is_target = calloc(c.cnt, sizeof(*c.is_target));
 	c.bind = calloc(c.cnt, sizeof(*c.bind));
-	c.inline_array = calloc(c.cnt, sizeof(*c.inline_array));
+	c.lookup = calloc(c.cnt, sizeof(*c.lookup));
 	img = calloc(1, sizeof(*img));
-	if (!c.is_func || !c.is_target || !c.bind || !c.inline_array || !img || alloc_layout(&c.cur, c.cnt) ||
-	    alloc_layout(&c.prev, c.cnt)) {
+	if (!c.is_func || !c.is_target || !c.bind || !c.lookup || !img ||
+	    alloc_layout(&c.cur, c.cnt) || alloc_layout(&c.prev, c.cnt)) {
 		bpfvm_errorf(-ENOMEM, "out of memory compiling %u instructions", c.cnt);
 		goto out;
 	}
@@ -1030,7 +1048,7 @@ out:
 	free(c.is_func);
 	free(c.is_target);
 	free(c.bind);
-	free(c.inline_array);
+	free(c.lookup);
 	free(c.b.code);
 	free_layout(&c.cur);
 	free_layout(&c.prev);

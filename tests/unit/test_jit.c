@@ -412,14 +412,15 @@ static uint64_t run_with_helpers(const char *text, enum bpfvm_engine engine)
 	return r0;
 }
 
-/* bpf_map_lookup_elem on a known array map is inlined by the JIT: same
- * pointers, same NULL for keys out of range, and the helper still used when
- * the map is not known at compile time or the map is write-only for programs. */
+/* bpf_map_lookup_elem on a known map skips the helper in the JIT (inline for
+ * an array, a direct call of the hash map's lookup): same values, same NULL
+ * for missing keys, and the helper still used when the map is not known at
+ * compile time or is write-only for programs. */
 static void test_inline_lookup(void)
 {
 	struct bpfvm_map_create_opts mo = { .sz = sizeof(mo), .map_type = BPFVM_MAP_TYPE_ARRAY,
 					    .key_size = 4, .value_size = 12, .max_entries = 7 };
-	struct bpfvm_map *map = NULL, *wo = NULL;
+	struct bpfvm_map *map = NULL, *wo = NULL, *hash = NULL;
 	static const char *const shapes[] = {
 		/* lddw right before the call: inlined */
 		"stw [%%r10-4], %d\nmov %%r2, %%r10\nadd %%r2, -4\nlddw %%r1, 0x%llx\ncall 1\n"
@@ -434,7 +435,11 @@ static void test_inline_lookup(void)
 	CHECK(bpfvm_map_create(&mo, &map) == 0);
 	mo.map_flags = BPFVM_F_WRONLY_PROG;
 	CHECK(bpfvm_map_create(&mo, &wo) == 0);
-	if (!map || !wo)
+	mo.map_flags = 0;
+	mo.map_type = BPFVM_MAP_TYPE_HASH;
+	mo.max_entries = 16;
+	CHECK(bpfvm_map_create(&mo, &hash) == 0);
+	if (!map || !wo || !hash)
 		return;
 	for (uint32_t k = 0; k < 7; k++) {
 		uint8_t v[12] = { 0 };
@@ -443,16 +448,18 @@ static void test_inline_lookup(void)
 		memcpy(v, &x, 8);
 		CHECK(bpfvm_map_update_elem(map, &k, v, BPFVM_ANY) == 0);
 		CHECK(bpfvm_map_update_elem(wo, &k, v, BPFVM_ANY) == 0);
+		CHECK(bpfvm_map_update_elem(hash, &k, v, BPFVM_ANY) == 0);
 	}
 	for (size_t s = 0; s < 2; s++) {
 		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
-			for (int m = 0; m < 2; m++) {
+			for (int m = 0; m < 3; m++) {
+				struct bpfvm_map *const maps[3] = { map, wo, hash };
 				char text[1024];
-				uint64_t want = m == 0 && keys[k] >= 0 && keys[k] < 7 ? 0x1000u + keys[k]
+				uint64_t want = m != 1 && keys[k] >= 0 && keys[k] < 7 ? 0x1000u + keys[k]
 										 : 1;
 
 				snprintf(text, sizeof(text), shapes[s], keys[k],
-					 (unsigned long long)(uintptr_t)(m ? wo : map));
+					 (unsigned long long)(uintptr_t)maps[m]);
 				CHECK_EQ_U64(run_with_helpers(text, BPFVM_ENGINE_INTERP), want);
 				CHECK_EQ_U64(run_with_helpers(text, BPFVM_ENGINE_JIT), want);
 			}
@@ -460,6 +467,7 @@ static void test_inline_lookup(void)
 	}
 	bpfvm_map_free(map);
 	bpfvm_map_free(wo);
+	bpfvm_map_free(hash);
 }
 
 /* One exec run by several threads at once: each run has its own frames and
