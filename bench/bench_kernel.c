@@ -264,7 +264,7 @@ static void print_cell(const struct result *r, const struct result *kernel)
 
 int main(int argc, char **argv)
 {
-	int trials = 5, worst = 0;
+	int trials = 5, worst = 0, compared = 0, faster = 0;
 	double scale = 1;
 	const char *only[16];
 	int n_only = 0;
@@ -318,11 +318,18 @@ int main(int argc, char **argv)
 			worst = 1;
 		}
 		printf("\n");
+		if (kern.ok && jit.ok) {
+			compared++;
+			faster += jit.ns <= kern.ns;
+		}
 		if (!kern.ok)
 			printf("%-13s   kernel: %s\n", "", kern.why);
 		if (!jit.ok || !interp.ok)
 			printf("%-13s   bpfvm: %s%s\n", "", jit.why, interp.why);
 		free(pkt);
 	}
+	if (compared)
+		printf("bpfvm's JIT took at most the kernel JIT's time on %d of %d programs\n", faster,
+		       compared);
 	return worst;
 }
