@@ -92,12 +92,12 @@ struct jit_ctx {
 	const struct bpfvm_insn *insns;
 	uint32_t cnt;
 	struct x86_buf b;
-	struct jit_layout cur, prev; /* prev is meaningless in the first pass */
+	struct jit_layout cur, prev;       /* prev is meaningless in the first pass */
 	bool first;
-	bool *is_func;
-	bool *is_target; /* some branch or call lands here */
-	struct bpfvm_helper_binding *bind; /* per helper-call insn */
-	struct jit_lookup *lookup; /* per helper call: a map lookup known at compile time */
+	bool *is_func;                     /* per insn: a function starts here */
+	bool *is_target;                   /* per insn: some branch or call lands here */
+	struct bpfvm_helper_binding *bind; /* per helper call */
+	struct jit_lookup *lookup;         /* per helper call: a known map's lookup */
 	uintptr_t base;                    /* where the code will live (after pass 1) */
 	size_t base_size;
 	bool harden;
