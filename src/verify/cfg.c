@@ -328,11 +328,8 @@ static uint16_t live_transfer(const struct env *env, uint32_t i, uint16_t out)
 		if (op == BPF_MOV)
 			return (uint16_t)((out & ~dst) | (x ? src : 0));
 		return (uint16_t)(out | dst | (x && op != BPF_END && op != BPF_NEG ? src : 0));
-	case BPF_LD:
-		if (BPF_MODE(in->code) == BPF_IMM)
-			return out & (uint16_t)~dst;
-		return (uint16_t)((out & ~(1u | ARGS_MASK)) | (1u << 6) |
-				  (BPF_MODE(in->code) == BPF_IND ? src : 0));
+	case BPF_LD: /* lddw */
+		return out & (uint16_t)~dst;
 	case BPF_LDX:
 		return (uint16_t)((out & ~dst) | src);
 	case BPF_ST:
@@ -376,14 +373,8 @@ static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
 			n |= src;
 		}
 		return n;
-	case BPF_LD:
-		if (BPF_MODE(in->code) == BPF_IMM)
-			return n & (uint16_t)~dst;
-		n &= (uint16_t)~(1u | ARGS_MASK);
-		n |= 1u << 6;
-		if (BPF_MODE(in->code) == BPF_IND)
-			n |= src;
-		return n;
+	case BPF_LD: /* lddw */
+		return n & (uint16_t)~dst;
 	case BPF_LDX:
 		return (uint16_t)((n & ~dst) | src);
 	case BPF_ST:

@@ -418,34 +418,6 @@ static int check_lddw(struct env *env, struct vstate *st, uint32_t insn)
 	}
 }
 
-/* Legacy packet loads of socket filters: r6 is the context, r0 the result. */
-static int check_ld_abs(struct env *env, struct vstate *st, uint32_t insn)
-{
-	const struct bpfvm_insn *in = &env->insns[insn];
-	struct frame *f = cur_frame(st);
-	uint32_t size = BPF_SIZE(in->code) == BPF_W ? 4 : BPF_SIZE(in->code) == BPF_H ? 2 : 1;
-	uint32_t id = env->pt ? env->pt->id : 0;
-
-	if (id != 1 && id != 3 && id != 4 && id != 8)
-		return verr(env, insn, "legacy packet loads are only for socket-buffer programs");
-	if (BPF_SIZE(in->code) == BPF_DW)
-		return verr(env, insn, "legacy packet loads are 1, 2 or 4 bytes");
-	if (f->regs[6].type != PTR_TO_CTX)
-		return verr(env, insn, "legacy packet loads need the context in r6 (r6 is %s)",
-			    reg_type_name(f->regs[6].type));
-	if (BPF_MODE(in->code) == BPF_IND && f->regs[in->src_reg].type != SCALAR)
-		return verr(env, insn, "r%u must be a scalar", in->src_reg);
-	if (st->nrefs)
-		return verr(env, insn, "legacy packet loads may end the program, but a ring buffer "
-			    "record is held");
-	if (st->lock_map)
-		return verr(env, insn, "legacy packet load while holding a spin lock");
-	for (int r = 1; r <= 5; r++)
-		reg_mark_not_init(&f->regs[r]);
-	reg_mark_scalar(&f->regs[0], scalar_load(size, false));
-	return 0;
-}
-
 static uint32_t size_of(uint8_t code)
 {
 	switch (BPF_SIZE(code)) {
@@ -740,12 +712,9 @@ static int step(struct env *env, struct vstate **stp, uint32_t insn, uint32_t *n
 	case BPF_ALU:
 	case BPF_ALU64:
 		return check_alu(env, st, insn);
-	case BPF_LD:
-		if (BPF_MODE(in->code) == BPF_IMM) {
-			*next = insn + 2;
-			return check_lddw(env, st, insn);
-		}
-		return check_ld_abs(env, st, insn);
+	case BPF_LD: /* only lddw passes the structural check */
+		*next = insn + 2;
+		return check_lddw(env, st, insn);
 	case BPF_LDX:
 		return check_ldx(env, st, insn);
 	case BPF_ST:
