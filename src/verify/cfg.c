@@ -226,7 +226,8 @@ static int walk_calls(struct env *env, uint32_t sp, uint32_t depth, uint8_t *on_
 		      uint32_t stack_sum, uint32_t *max_sum, bool check_stack)
 {
 	struct subprog *s = &env->subprogs[sp];
-	uint32_t d = s->stack_depth ? (s->stack_depth + 31) / 32 * 32 : 0;
+	/* rounded as Linux does for JIT-compiled programs */
+	uint32_t d = (s->stack_depth + 15) / 16 * 16;
 
 	if (depth > BPFVM_MAX_CALL_DEPTH)
 		return verr(env, s->start, "call chain deeper than %d frames", BPFVM_MAX_CALL_DEPTH);
