@@ -300,8 +300,6 @@ static int enter_callback(struct env *env, struct vstate *st, uint32_t insn,
 		reg_mark_scalar(&f->regs[1], scalar_urange(0, UINT32_MAX));
 		f->regs[2] = m->cb_ctx;
 	} else {
-		const struct bpfvm_verify_map *map = &env->in->maps[m->map];
-
 		reg_mark_scalar(&f->regs[1], scalar_const(0));
 		f->regs[1].type = CONST_PTR_TO_MAP;
 		f->regs[1].map = (uint32_t)m->map;
@@ -313,7 +311,6 @@ static int enter_callback(struct env *env, struct vstate *st, uint32_t insn,
 		f->regs[3].map = (uint32_t)m->map;
 		f->regs[3].id = env_new_id(env);
 		f->regs[4] = m->cb_ctx;
-		(void)map;
 	}
 	reg_mark_scalar(&f->regs[10], scalar_const(0));
 	f->regs[10].type = PTR_TO_STACK;

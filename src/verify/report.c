@@ -57,7 +57,6 @@ int reg_format(const struct env *env, const struct reg *r, char *buf, size_t len
 	char v[200];
 	int n;
 
-	(void)env;
 	if (r->type == NOT_INIT)
 		return snprintf(buf, len, "uninitialised");
 	if (r->type == SCALAR)

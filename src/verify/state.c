@@ -283,8 +283,7 @@ static bool regsafe(const struct reg *o, const struct reg *c, struct idmap *m, b
 	return true;
 }
 
-static bool byte_safe(uint8_t ok, const struct slot *os, uint8_t ck, const struct slot *cs,
-		      bool exact)
+static bool byte_safe(uint8_t ok, uint8_t ck, const struct slot *cs, bool exact)
 {
 	if (exact)
 		return ok == ck;
@@ -297,7 +296,6 @@ static bool byte_safe(uint8_t ok, const struct slot *os, uint8_t ck, const struc
 	case STACK_ZERO:
 		return ck == STACK_ZERO;
 	default:
-		(void)os;
 		return ck == STACK_SPILL;
 	}
 }
@@ -320,7 +318,7 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 		const struct slot *cs = k < c->nslots ? &c->slots[k] : &empty;
 
 		for (int b = 0; b < SLOT_SIZE; b++)
-			if (!byte_safe(os->kind[b], os, cs->kind[b], cs, exact))
+			if (!byte_safe(os->kind[b], cs->kind[b], cs, exact))
 				return false;
 		if (os->spill_size) {
 			if (cs->spill_size != os->spill_size || cs->spill_off != os->spill_off)
