@@ -1,5 +1,20 @@
 /* The static verifier: proves a program safe before anything runs it.
  *
+ * For every path it proves: memory accesses in bounds of their region (the
+ * 512-byte frame, packet bytes proven against data_end, map values, ring
+ * buffer records, the program type's context fields with their sizes and
+ * write rules); no read of an uninitialised register or stack byte (also
+ * through helper arguments); null checks before use of lookup and reserve
+ * results (through copies); helper arguments of the right kind and size,
+ * helpers allowed for the program type; ring buffer records released on
+ * every path; spin locks taken one at a time and released, no calls while
+ * held; no pointer stored where it could leak (maps, packet, context, r0 at
+ * exit), no pointer arithmetic beyond add/sub of scalars, no comparison of
+ * pointers of different kinds; termination (bounded loops unrolled, infinite
+ * ones and a 1M-instruction budget refused); bpf-to-bpf calls within 8
+ * frames and 512 bytes of combined stack, no recursion, no unreachable code;
+ * r0 set at exit and within the program type's return range.
+ *
  * Its input is independent of object files: instructions whose map references
  * are lddw with src_reg BPF_PSEUDO_MAP_IDX (5) or BPF_PSEUDO_MAP_IDX_VALUE (6)
  * and imm = an index into `maps`, the program type and expected attach type
