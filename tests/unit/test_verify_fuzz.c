@@ -2,7 +2,8 @@
  * widths, forward branches of every kind, stack spills and fills, pointer
  * arithmetic with variable offsets into the stack and into a map value, map
  * lookups with and without null checks, XDP packet pointers checked against
- * data_end in every comparison shape) go through the verifier, and every
+ * data_end in every comparison shape, functions working on their caller's
+ * stack) go through the verifier, and every
  * accepted one runs in a checked interpreter written here, on many random
  * inputs. The interpreter tracks what each register really points to and
  * which stack bytes were written; any out-of-bounds or uninitialised access,
@@ -176,6 +177,60 @@ static void generate_packet(void)
 	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
+/* A function given a pointer into its caller's stack and an index: it
+ * computes with the index, may spill and fill the pointer, and accesses the
+ * caller's stack through it; or it returns a value the caller then uses. */
+static void generate_calls(void)
+{
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	uint32_t call_at, skip = 0;
+	bool branch = rnd() % 2;
+
+	n = 0;
+	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
+	for (int16_t off = -8; off >= -48; off -= 8)
+		if (rnd() % 6)
+			emit(BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, rimm());
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 10, 0, 0);
+	emit(BPF_ALU64 | BPF_K | BPF_ADD, 1, 0, 0, -(int32_t)(8 + 8 * (rnd() % 6)));
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 6, 0, 0);
+	if (rnd() % 2)
+		emit(BPF_ALU64 | BPF_K | BPF_AND, 2, 0, 0, rimm());
+	call_at = n;
+	emit(BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0);
+	if (rnd() % 2) {
+		/* the result indexes the caller's stack */
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 3, 10, 0, 0);
+		emit(BPF_ALU64 | BPF_K | BPF_ADD, 3, 0, 0, -48);
+		emit(BPF_ALU64 | BPF_X | BPF_ADD, 3, 0, 0, 0);
+		emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), 4, 3, 0, 0);
+	}
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	prog[call_at].imm = (int32_t)(n - call_at - 1);
+	/* the function */
+	if (rnd() % 2)
+		emit(BPF_ALU64 | BPF_K | alu_ops_t[rnd() % 8], 2, 0, 0, rimm() & 63);
+	if (branch) {
+		skip = n;
+		emit((uint8_t)(BPF_JMP | BPF_K | jmp_ops_t[rnd() % sizeof(jmp_ops_t)]), 2, 0, 0, rimm());
+	}
+	if (rnd() % 3 == 0) {
+		emit(BPF_STX | BPF_MEM | BPF_DW, 10, 1, -8, 0);
+		emit(BPF_LDX | BPF_MEM | (rnd() % 4 ? BPF_DW : BPF_W), 1, 10, -8, 0);
+	}
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 3, 1, 0, 0);
+	emit(BPF_ALU64 | BPF_X | BPF_ADD, 3, 2, 0, 0);
+	if (rnd() % 2)
+		emit((uint8_t)(BPF_LDX | BPF_MEM | sizes[rnd() % 4]), 4, 3, (int16_t)(rnd() % 8), 0);
+	else
+		emit((uint8_t)(BPF_STX | BPF_MEM | sizes[rnd() % 4]), 3, 6, (int16_t)(rnd() % 8), 0);
+	if (branch)
+		prog[skip].off = (int16_t)(n - skip - 1);
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 0, 2, 0, 0);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
 /* A random program of mixed instructions. */
 static void generate(void)
 {
@@ -302,14 +357,22 @@ enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL, T_PKT, T_PKT_END };
 
 struct val {
 	enum tag tag;
-	uint64_t v; /* scalar value, or the offset from the region's start */
+	uint64_t v;    /* scalar value, or the offset from the region's start */
+	uint8_t frame; /* T_STACK: whose frame */
 };
+
+#define FRAMES 8
 
 struct machine {
 	struct val r[11];
-	uint8_t stack[512];
-	bool init[512];
-	struct val slot_ptr[64]; /* 8-byte aligned pointer spills */
+	uint8_t stack[FRAMES][512];
+	bool init[FRAMES][512];
+	struct val slot_ptr[FRAMES][64]; /* 8-byte aligned pointer spills */
+	uint32_t depth;
+	struct {
+		uint32_t ret;
+		struct val saved[4];
+	} calls[FRAMES];
 	uint8_t value[VALUE_SIZE];
 	uint8_t ctx[192];
 	uint32_t ptype;
@@ -399,6 +462,10 @@ static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uin
 	switch (p->tag) {
 	case T_STACK:
 		o = (int64_t)p->v + off;
+		if (p->frame > m->depth) {
+			m->why = "access to the stack of a function that returned";
+			return NULL;
+		}
 		if (o < -512 || o + size > 0) {
 			m->why = "stack access out of bounds";
 			return NULL;
@@ -406,11 +473,11 @@ static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uin
 		*stack_off = o;
 		if (!write)
 			for (uint32_t i = 0; i < size; i++)
-				if (!m->init[512 + o + i]) {
+				if (!m->init[p->frame][512 + o + i]) {
 					m->why = "read of uninitialised stack";
 					return NULL;
 				}
-		return &m->stack[512 + o];
+		return &m->stack[p->frame][512 + o];
 	case T_PKT:
 		o = (int64_t)p->v + off;
 		if (o < 0 || o + (int64_t)size > (int64_t)m->pkt_len) {
@@ -453,7 +520,7 @@ static bool run(struct machine *m)
 		const struct bpfvm_insn *in = &prog[pc];
 		uint8_t cls = BPF_CLASS(in->code);
 		struct val *d = &m->r[in->dst_reg], *s = &m->r[in->src_reg];
-		struct val k = { T_SCALAR, (uint64_t)(int64_t)in->imm };
+		struct val k = { T_SCALAR, (uint64_t)(int64_t)in->imm, 0 };
 		struct val *src = BPF_SRC(in->code) == BPF_X ? s : &k;
 
 		pc++;
@@ -475,7 +542,7 @@ static bool run(struct machine *m)
 					m->why = "partial copy of a pointer";
 					return false;
 				}
-				*d = (struct val){ T_SCALAR, alu(in->code, 0, 0, 0, src->v) };
+				*d = (struct val){ T_SCALAR, alu(in->code, 0, 0, 0, src->v), 0 };
 				break;
 			}
 			if (is_ptr(d) || is_ptr(src)) {
@@ -485,13 +552,13 @@ static bool run(struct machine *m)
 					return false;
 				}
 				if (is_ptr(d) && is_ptr(src)) {
-					*d = (struct val){ T_SCALAR, d->v - src->v };
+					*d = (struct val){ T_SCALAR, d->v - src->v, 0 };
 					break;
 				}
 				if (is_ptr(d))
 					d->v = op == BPF_ADD ? d->v + src->v : d->v - src->v;
 				else
-					*d = (struct val){ src->tag, src->v + d->v };
+					*d = (struct val){ src->tag, src->v + d->v, src->frame };
 				break;
 			}
 			d->tag = T_SCALAR;
@@ -499,7 +566,7 @@ static bool run(struct machine *m)
 			break;
 		}
 		case BPF_LD: { /* lddw map */
-			*d = (struct val){ T_SCALAR, 0xdead0000 };
+			*d = (struct val){ T_SCALAR, 0xdead0000, 0 };
 			pc++;
 			break;
 		}
@@ -512,16 +579,17 @@ static bool run(struct machine *m)
 			if (!p)
 				return false;
 			if (s->tag == T_CTX && m->ptype == 6 && (in->off == 0 || in->off == 4)) {
-				*d = in->off == 0 ? (struct val){ T_PKT, 0 } :
-						    (struct val){ T_PKT_END, m->pkt_len };
+				*d = in->off == 0 ? (struct val){ T_PKT, 0, 0 } :
+						    (struct val){ T_PKT_END, m->pkt_len, 0 };
 				break;
 			}
-			if (so <= 0 && size == 8 && (so % 8) == 0 && m->slot_ptr[(-so) / 8 - 1].tag != T_UNINIT) {
-				*d = m->slot_ptr[(-so) / 8 - 1];
+			if (so <= 0 && size == 8 && (so % 8) == 0 &&
+			    m->slot_ptr[s->frame][(-so) / 8 - 1].tag != T_UNINIT) {
+				*d = m->slot_ptr[s->frame][(-so) / 8 - 1];
 				break;
 			}
 			memcpy(&v, p, size);
-			*d = (struct val){ T_SCALAR, v };
+			*d = (struct val){ T_SCALAR, v, 0 };
 			break;
 		}
 		case BPF_ST:
@@ -544,12 +612,14 @@ static bool run(struct machine *m)
 			}
 			memcpy(p, &v->v, size);
 			if (so <= 0) {
+				uint8_t fr = d->frame;
+
 				for (uint32_t i = 0; i < size; i++)
-					m->init[512 + so + i] = true;
+					m->init[fr][512 + so + i] = true;
 				for (int64_t b = so; b < so + (int64_t)size; b++)
-					m->slot_ptr[(-b - 1) / 8].tag = T_UNINIT;
+					m->slot_ptr[fr][(-b - 1) / 8].tag = T_UNINIT;
 				if (is_ptr(v))
-					m->slot_ptr[(-so) / 8 - 1] = *v;
+					m->slot_ptr[fr][(-so) / 8 - 1] = *v;
 			}
 			break;
 		}
@@ -558,6 +628,39 @@ static bool run(struct machine *m)
 
 			if (op == BPF_JA) {
 				pc += (uint32_t)in->off;
+				break;
+			}
+			if (op == BPF_EXIT && m->depth) {
+				if (m->r[0].tag == T_UNINIT ||
+				    (m->r[0].tag == T_STACK && m->r[0].frame == m->depth)) {
+					m->why = "bad return value of a function";
+					return false;
+				}
+				m->depth--;
+				for (int r = 6; r <= 9; r++)
+					m->r[r] = m->calls[m->depth].saved[r - 6];
+				for (int r = 1; r <= 5; r++)
+					m->r[r].tag = T_UNINIT;
+				m->r[10] = (struct val){ T_STACK, 0, (uint8_t)m->depth };
+				pc = m->calls[m->depth].ret;
+				break;
+			}
+			if (op == BPF_CALL && in->src_reg == BPF_PSEUDO_CALL) {
+				if (m->depth + 1 >= FRAMES) {
+					m->why = "too many frames";
+					return false;
+				}
+				m->calls[m->depth].ret = pc;
+				for (int r = 6; r <= 9; r++) {
+					m->calls[m->depth].saved[r - 6] = m->r[r];
+					m->r[r].tag = T_UNINIT;
+				}
+				m->r[0].tag = T_UNINIT;
+				m->depth++;
+				memset(m->init[m->depth], 0, sizeof(m->init[0]));
+				memset(m->slot_ptr[m->depth], 0, sizeof(m->slot_ptr[0]));
+				m->r[10] = (struct val){ T_STACK, 0, (uint8_t)m->depth };
+				pc += (uint32_t)in->imm;
 				break;
 			}
 			if (op == BPF_EXIT) {
@@ -578,7 +681,7 @@ static bool run(struct machine *m)
 				memcpy(&key, p, 4);
 				for (int r = 1; r <= 5; r++)
 					m->r[r].tag = T_UNINIT;
-				m->r[0] = key == 0 ? (struct val){ T_MAPVAL, 0 } : (struct val){ T_SCALAR, 0 };
+				m->r[0] = key == 0 ? (struct val){ T_MAPVAL, 0, 0 } : (struct val){ T_SCALAR, 0, 0 };
 				break;
 			}
 			if (d->tag == T_UNINIT || src->tag == T_UNINIT) {
@@ -624,11 +727,13 @@ int main(void)
 
 		uint32_t ptype = 1; /* socket_filter */
 
-		if (it % 3 == 1) {
+		if (it % 4 == 1) {
 			generate_index();
-		} else if (it % 3 == 2) {
+		} else if (it % 4 == 2) {
 			generate_packet();
 			ptype = 6; /* xdp */
+		} else if (it % 4 == 3) {
+			generate_calls();
 		} else {
 			generate();
 		}
@@ -650,8 +755,8 @@ int main(void)
 			memset(&m, 0, sizeof(m));
 			m.ptype = ptype;
 			m.pkt_len = trial < 24 ? (uint32_t)trial : (uint32_t)(rnd() % 100);
-			m.r[1] = (struct val){ T_CTX, 0 };
-			m.r[10] = (struct val){ T_STACK, 0 };
+			m.r[1] = (struct val){ T_CTX, 0, 0 };
+			m.r[10] = (struct val){ T_STACK, 0, 0 };
 			for (size_t b = 0; b < sizeof(m.ctx); b++)
 				m.ctx[b] = (uint8_t)rnd();
 			/* fields near the edges of the ranges the verifier computes */
@@ -666,7 +771,7 @@ int main(void)
 			for (int b = 0; b < VALUE_SIZE; b++)
 				m.value[b] = (uint8_t)rnd();
 			for (int b = 0; b < 512; b++)
-				m.stack[b] = (uint8_t)rnd();
+				m.stack[0][b] = (uint8_t)rnd();
 			test_checks++;
 			if (!run(&m)) {
 				test_failures++;
