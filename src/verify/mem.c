@@ -19,13 +19,15 @@ static bool var_bounded(const struct reg *r)
 	return r->v.smin >= -MAX_VAR_OFF && r->v.smax <= MAX_VAR_OFF;
 }
 
-static int unbounded(struct env *env, uint32_t insn, int regno, const struct reg *r)
+static int64_t sat_add(int64_t a, int64_t b)
 {
-	char b[256];
+	int64_t r;
 
-	reg_format(env, r, b, sizeof(b));
-	return verr(env, insn, "r%d = %s has an unbounded variable offset", regno, b);
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
 }
+
 
 void stack_record_depth(struct env *env, struct vstate *st, const struct reg *ptr, int64_t lo)
 {
@@ -42,8 +44,14 @@ static int stack_bounds(struct env *env, struct vstate *st, uint32_t insn, int r
 {
 	char b[256];
 
-	if (!var_bounded(r))
-		return unbounded(env, insn, regno, r);
+	if (!var_bounded(r)) {
+		reg_format(env, r, b, sizeof(b));
+		return verr(env, insn,
+			    "stack access of %" PRIu64 " bytes at offsets [%" PRId64 ", %" PRId64
+			    "] may be outside the %d-byte frame (r%d = %s)",
+			    size, sat_add(r->off + extra, r->v.smin), sat_add(r->off + extra, r->v.smax),
+			    BPFVM_STACK_SIZE, regno, b);
+	}
 	*lo = (int64_t)r->off + extra + r->v.smin;
 	*hi = (int64_t)r->off + extra + r->v.smax + (int64_t)size;
 	if (*lo < -BPFVM_STACK_SIZE || *hi > 0) {
@@ -254,15 +262,6 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 		zero &= byte_is_zero(f, (int32_t)o);
 	reg_mark_scalar(dst, zero ? scalar_const(0) : scalar_load(size, sext));
 	return 0;
-}
-
-static int64_t sat_add(int64_t a, int64_t b)
-{
-	int64_t r;
-
-	if (__builtin_add_overflow(a, b, &r))
-		return b > 0 ? INT64_MAX : INT64_MIN;
-	return r;
 }
 
 static int region_access(struct env *env, uint32_t insn, int regno, const struct reg *ptr,
