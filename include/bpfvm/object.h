@@ -178,9 +178,10 @@ struct bpfvm_map_def {
 	int32_t spin_lock_off;   /* offset of struct bpf_spin_lock in the value, -1: none */
 	int32_t timer_off;       /* offset of struct bpf_timer in the value, -1: none */
 	enum bpfvm_map_origin origin;
-	/* Map-of-maps: the template of the inner maps (NULL otherwise). */
+	/* Map-of-maps: the template of the inner maps (NULL otherwise); for
+	 * legacy definitions the map at inner_map_idx. */
 	const struct bpfvm_map_def *inner;
-	/* Legacy definitions may name their inner map by index in the object. */
+	/* Legacy definitions name their inner map by index in the object. */
 	int32_t inner_map_idx;   /* -1: none */
 	const struct bpfvm_map_init_slot *init_slots;
 	uint32_t init_slot_cnt;

@@ -139,5 +139,6 @@ enum {
 
 #define BPF_F_RDONLY_PROG (1u << 7)
 #define BPF_F_MMAPABLE (1u << 10)
+#define BPF_F_NUMA_NODE (1u << 2)
 
 #endif

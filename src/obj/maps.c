@@ -37,9 +37,11 @@ static int cmp_sym_off(const void *a, const void *b)
 	return x->value < y->value ? -1 : x->value > y->value;
 }
 
-/* struct bpf_map_def and its old variants: the first five words are common;
- * 28 bytes is samples/bpf's (inner_map_idx, numa_node), 36 bytes and more is
- * iproute2's struct bpf_elf_map (id, pinning, inner_id, inner_idx). */
+/* struct bpf_map_def and its old variants: the first five words are common.
+ * samples/bpf added inner_map_idx and numa_node (28 bytes); iproute2's struct
+ * bpf_elf_map has id and pinning there (28 bytes), then inner_id and
+ * inner_idx (36 bytes). A 28-byte definition is read as samples/bpf's when
+ * its flags ask for a NUMA node (BPF_F_NUMA_NODE), else as iproute2's. */
 static int legacy_maps(struct bpfvm_object *obj, uint32_t sec)
 {
 	const struct elf_file *e = &obj->elf;
@@ -99,15 +101,20 @@ static int legacy_maps(struct bpfvm_object *obj, uint32_t sec)
 		m->def.map_flags = rd32(d + 16);
 		if (size >= 36) {
 			m->def.pinning = rd32(d + 24);
-			if (rd32(d + 28) || rd32(d + 32))
+			if (m->def.type == MT_ARRAY_OF_MAPS || m->def.type == MT_HASH_OF_MAPS)
 				m->def.inner_map_idx = (int32_t)rd32(d + 32);
 		} else if (size >= 28) {
-			m->def.inner_map_idx = (int32_t)rd32(d + 20);
-			m->def.numa_node = rd32(d + 24);
-			if (m->def.inner_map_idx == 0 && m->def.type != MT_ARRAY_OF_MAPS &&
-			    m->def.type != MT_HASH_OF_MAPS)
-				m->def.inner_map_idx = -1;
+			if (m->def.type == MT_ARRAY_OF_MAPS || m->def.type == MT_HASH_OF_MAPS)
+				m->def.inner_map_idx = (int32_t)rd32(d + 20);
+			if (m->def.map_flags & BPF_F_NUMA_NODE)
+				m->def.numa_node = rd32(d + 24);
+			else
+				m->def.pinning = rd32(d + 24);
 		}
+		/* Old loaders gave maps-of-maps their fd-sized value themselves. */
+		if ((m->def.type == MT_ARRAY_OF_MAPS || m->def.type == MT_HASH_OF_MAPS) &&
+		    m->def.value_size == 0)
+			m->def.value_size = 4;
 	}
 	free(syms);
 	return err;
@@ -503,6 +510,16 @@ int obj_collect_maps(struct bpfvm_object *obj)
 			continue;
 		if (err)
 			return err;
+	}
+	/* Legacy maps-of-maps name their template by index (maps may have
+	 * moved while the list grew, so pointers are taken only now). */
+	for (uint32_t i = 0; i < obj->map_cnt; i++) {
+		struct obj_map *mm = &obj->maps[i];
+		int32_t in = mm->def.inner_map_idx;
+
+		if (mm->def.origin == BPFVM_MAP_LEGACY && in >= 0 && (uint32_t)in < obj->map_cnt &&
+		    (uint32_t)in != i && obj->maps[in].def.origin == BPFVM_MAP_LEGACY)
+			mm->def.inner = &obj->maps[in].def;
 	}
 	return order_maps(obj);
 }

@@ -384,6 +384,42 @@ static void test_legacy(void)
 	bpfvm_object_free(obj);
 }
 
+static void test_legacy_variants(void)
+{
+	struct bpfvm_object *obj = open_prog("obj_legacy_inner");
+	const struct bpfvm_map_def *m;
+
+	if (obj) {
+		m = map(obj, "a_of_port_a");
+		CHECK_EQ_U64(m->inner_map_idx, 0);
+		CHECK(m->inner == bpfvm_object_map(obj, 0));
+		CHECK_EQ_U64(m->value_size, 4);
+		CHECK_STR(bpfvm_object_map(obj, 0)->name, "port_a");
+		CHECK_EQ_U64(map(obj, "port_a")->inner_map_idx, (uint64_t)-1);
+		CHECK_EQ_U64(map(obj, "numa_hash")->numa_node, 1);
+		CHECK_EQ_U64(map(obj, "numa_hash")->pinning, 0);
+		CHECK(bpfvm_object_find_program(obj, "lookup_inner") != NULL);
+		CHECK_EQ_U64(bpfvm_program_type(bpfvm_object_find_program(obj, "lookup_inner")), 2);
+		bpfvm_object_free(obj);
+	}
+	obj = open_prog("obj_legacy_iproute");
+	if (obj) {
+		const struct bpfvm_program *p;
+
+		m = map(obj, "jmp_tc");
+		CHECK_EQ_U64(m->pinning, 2);
+		CHECK_EQ_U64(m->type, 3);
+		CHECK_EQ_U64(m->numa_node, 0);
+		CHECK(m->inner == NULL);
+		CHECK_EQ_U64(map(obj, "counters")->max_entries, 2);
+		p = bpfvm_object_find_program(obj, "tail_zero");
+		CHECK(p && !strcmp(bpfvm_program_section(p), "1/0") && bpfvm_program_type(p) == 0);
+		p = bpfvm_object_find_program(obj, "entry");
+		CHECK(p && bpfvm_program_type(p) == 3);
+		bpfvm_object_free(obj);
+	}
+}
+
 static void test_kconfig(void)
 {
 	struct bpfvm_object *obj = open_prog("obj_kconfig");
@@ -486,6 +522,7 @@ int main(void)
 	test_subprogs();
 	test_sections();
 	test_legacy();
+	test_legacy_variants();
 	test_kconfig();
 	test_btf_kinds();
 	test_core();
