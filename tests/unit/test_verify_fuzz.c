@@ -3,7 +3,8 @@
  * arithmetic with variable offsets into the stack and into a map value, map
  * lookups with and without null checks, XDP packet pointers checked against
  * data_end in every comparison shape, functions working on their caller's
- * stack) go through the verifier, and every
+ * stack, ring buffer records released on some paths) go through the
+ * verifier, and every
  * accepted one runs in a checked interpreter written here, on many random
  * inputs. The interpreter tracks what each register really points to and
  * which stack bytes were written; any out-of-bounds or uninitialised access,
@@ -231,6 +232,51 @@ static void generate_calls(void)
 	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
+/* A ring buffer record: reserved, maybe checked for null (maybe through a
+ * copy), written, submitted or discarded on some paths, maybe used after. */
+static void generate_ringbuf(void)
+{
+	static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+	uint32_t null_jmp = 0, side_jmp, out_jmp;
+	bool check = rnd() % 4 != 0, via_copy = rnd() % 3 == 0;
+
+	n = 0;
+	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 12, 0); /* ingress_ifindex */
+	emit(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 1);
+	emit(0, 0, 0, 0, 0);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, rnd() % 2 ? 8 : 16);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 3, 0, 0, 0);
+	emit(BPF_JMP | BPF_CALL, 0, 0, 0, 131);
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 7, 0, 0, 0);
+	if (check) {
+		null_jmp = n;
+		emit(BPF_JMP | BPF_K | BPF_JEQ, via_copy ? 7 : 0, 0, 0, 0);
+	}
+	if (rnd() % 3)
+		emit((uint8_t)(BPF_ST | BPF_MEM | sizes[rnd() % 4]), 7, 0, (int16_t)(rnd() % 16), 1);
+	/* one side releases; the other maybe releases too */
+	side_jmp = n;
+	emit(BPF_JMP | BPF_K | BPF_JEQ, 6, 0, 0, rimm());
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 7, 0, 0);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 0);
+	emit(BPF_JMP | BPF_CALL, 0, 0, 0, 132);
+	out_jmp = n;
+	emit(BPF_JMP | BPF_JA, 0, 0, 0, 0);
+	prog[side_jmp].off = (int16_t)(n - side_jmp - 1);
+	if (rnd() % 4) {
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 7, 0, 0);
+		emit(BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 0);
+		emit(BPF_JMP | BPF_CALL, 0, 0, 0, 133);
+	}
+	prog[out_jmp].off = (int16_t)(n - out_jmp - 1);
+	if (rnd() % 4 == 0)
+		emit((uint8_t)(BPF_LDX | BPF_MEM | BPF_B), 3, 7, 0, 0);
+	if (check)
+		prog[null_jmp].off = (int16_t)(n - null_jmp - 1);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 2);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
 /* A random program of mixed instructions. */
 static void generate(void)
 {
@@ -353,7 +399,7 @@ static void generate(void)
 
 /* ---- the checked interpreter ---- */
 
-enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL, T_PKT, T_PKT_END };
+enum tag { T_UNINIT, T_SCALAR, T_CTX, T_STACK, T_MAPVAL, T_PKT, T_PKT_END, T_REC };
 
 struct val {
 	enum tag tag;
@@ -378,13 +424,19 @@ struct machine {
 	uint32_t ptype;
 	uint8_t pkt[128];
 	uint32_t pkt_len;
+	/* ring buffer records: T_REC's frame field is the record's index */
+	uint8_t rec[4][16];
+	uint32_t rec_size[4];
+	bool rec_live[4];
+	uint32_t nrec;
+	bool reserve_fails;
 	const char *why;
 };
 
 static bool is_ptr(const struct val *v)
 {
 	return v->tag == T_CTX || v->tag == T_STACK || v->tag == T_MAPVAL || v->tag == T_PKT ||
-	       v->tag == T_PKT_END;
+	       v->tag == T_PKT_END || v->tag == T_REC;
 }
 
 static uint64_t alu(uint8_t code, int16_t off, int32_t imm, uint64_t a, uint64_t b)
@@ -478,6 +530,17 @@ static uint8_t *address(struct machine *m, const struct val *p, int16_t off, uin
 					return NULL;
 				}
 		return &m->stack[p->frame][512 + o];
+	case T_REC:
+		o = (int64_t)p->v + off;
+		if (!m->rec_live[p->frame]) {
+			m->why = "access to a released ring buffer record";
+			return NULL;
+		}
+		if (o < 0 || o + (int64_t)size > (int64_t)m->rec_size[p->frame]) {
+			m->why = "ring buffer record access out of bounds";
+			return NULL;
+		}
+		return &m->rec[p->frame][o];
 	case T_PKT:
 		o = (int64_t)p->v + off;
 		if (o < 0 || o + (int64_t)size > (int64_t)m->pkt_len) {
@@ -664,11 +727,43 @@ static bool run(struct machine *m)
 				break;
 			}
 			if (op == BPF_EXIT) {
+				for (uint32_t q = 0; q < m->nrec; q++)
+					if (m->rec_live[q]) {
+						m->why = "ring buffer record leaked at exit";
+						return false;
+					}
 				if (m->r[0].tag != T_SCALAR) {
 					m->why = "r0 is not a scalar at exit";
 					return false;
 				}
 				return true;
+			}
+			if (op == BPF_CALL && in->imm == 131) { /* ringbuf_reserve(map, size, 0) */
+				uint32_t size = (uint32_t)m->r[2].v;
+
+				for (int r = 1; r <= 5; r++)
+					m->r[r].tag = T_UNINIT;
+				if (m->reserve_fails || m->nrec == 4 || size > 16) {
+					m->r[0] = (struct val){ T_SCALAR, 0, 0 };
+					break;
+				}
+				m->rec_size[m->nrec] = size;
+				m->rec_live[m->nrec] = true;
+				m->r[0] = (struct val){ T_REC, 0, (uint8_t)m->nrec++ };
+				break;
+			}
+			if (op == BPF_CALL && (in->imm == 132 || in->imm == 133)) { /* submit/discard */
+				struct val *r = &m->r[1];
+
+				if (r->tag != T_REC || r->v != 0 || !m->rec_live[r->frame]) {
+					m->why = "release of something that is not a held record";
+					return false;
+				}
+				m->rec_live[r->frame] = false;
+				for (int q = 1; q <= 5; q++)
+					m->r[q].tag = T_UNINIT;
+				m->r[0].tag = T_UNINIT;
+				break;
 			}
 			if (op == BPF_CALL) { /* map_lookup_elem(map, &key) */
 				uint8_t *p;
@@ -694,8 +789,9 @@ static bool run(struct machine *m)
 				m->why = "comparison of pointers of different kinds";
 				return false;
 			}
-			if (cmp(in->code, d->tag == T_MAPVAL ? d->v + 0x1000 : d->v,
-				src->tag == T_MAPVAL ? src->v + 0x1000 : src->v))
+			/* pointers are never null: compare them as addresses above 0 */
+			if (cmp(in->code, is_ptr(d) ? d->v + 0x100000 : d->v,
+				is_ptr(src) ? src->v + 0x100000 : src->v))
 				pc += (uint32_t)in->off;
 			break;
 		}
@@ -718,7 +814,8 @@ static void dump(void)
 
 int main(void)
 {
-	struct bpfvm_verify_map map = { 2, 4, VALUE_SIZE, 1, 0, -1, -1 };
+	struct bpfvm_verify_map maps[2] = { { 2, 4, VALUE_SIZE, 1, 0, -1, -1 },
+					    { 27, 0, 0, 4096, 0, -1, -1 } };
 	int accepted = 0, rejected = 0, bugs = 0, iters = 50000;
 
 	for (int it = 0; it < iters && bugs < 3; it++) {
@@ -727,21 +824,24 @@ int main(void)
 
 		uint32_t ptype = 1; /* socket_filter */
 
-		if (it % 4 == 1) {
+		if (it % 5 == 1) {
 			generate_index();
-		} else if (it % 4 == 2) {
+		} else if (it % 5 == 2) {
 			generate_packet();
 			ptype = 6; /* xdp */
-		} else if (it % 4 == 3) {
+		} else if (it % 5 == 3) {
 			generate_calls();
+		} else if (it % 5 == 4) {
+			generate_ringbuf();
+			ptype = 6;
 		} else {
 			generate();
 		}
 		in.insns = prog;
 		in.insn_cnt = n;
 		in.prog_type = ptype;
-		in.maps = &map;
-		in.map_cnt = 1;
+		in.maps = maps;
+		in.map_cnt = 2;
 		if (bpfvm_verify(&in, &res)) {
 			rejected++;
 			if (getenv("FUZZ_REASONS"))
@@ -754,6 +854,7 @@ int main(void)
 
 			memset(&m, 0, sizeof(m));
 			m.ptype = ptype;
+			m.reserve_fails = trial % 2;
 			m.pkt_len = trial < 24 ? (uint32_t)trial : (uint32_t)(rnd() % 100);
 			m.r[1] = (struct val){ T_CTX, 0, 0 };
 			m.r[10] = (struct val){ T_STACK, 0, 0 };
