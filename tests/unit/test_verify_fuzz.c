@@ -3,8 +3,8 @@
  * arithmetic with variable offsets into the stack and into a map value, map
  * lookups with and without null checks, XDP packet pointers checked against
  * data_end in every comparison shape, functions working on their caller's
- * stack, ring buffer records released on some paths) go through the
- * verifier, and every
+ * stack, ring buffer records released on some paths, spin locks) go through
+ * the verifier, and every
  * accepted one runs in a checked interpreter written here, on many random
  * inputs. The interpreter tracks what each register really points to and
  * which stack bytes were written; any out-of-bounds or uninitialised access,
@@ -277,6 +277,46 @@ static void generate_ringbuf(void)
 	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
+/* A spin lock in a map value taken and released on some paths, maybe with
+ * a helper call or an access to the lock word in between. */
+static void generate_lock(void)
+{
+	uint32_t null_jmp, side_jmp;
+
+	n = 0;
+	emit(BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
+	emit(BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, 0);
+	emit(BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 2);
+	emit(0, 0, 0, 0, 0);
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 2, 10, 0, 0);
+	emit(BPF_ALU64 | BPF_K | BPF_ADD, 2, 0, 0, -4);
+	emit(BPF_JMP | BPF_CALL, 0, 0, 0, 1);
+	null_jmp = n;
+	emit(BPF_JMP | BPF_K | BPF_JEQ, 0, 0, 0, 0);
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 7, 0, 0, 0);
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 7, 0, 0);
+	emit(BPF_JMP | BPF_CALL, 0, 0, 0, 93);
+	if (rnd() % 4 == 0)
+		emit(BPF_JMP | BPF_CALL, 0, 0, 0, 7);
+	if (rnd() % 3 == 0)
+		emit(BPF_ST | BPF_MEM | BPF_W, 7, 0, (int16_t)(4 * (rnd() % 4)), 1);
+	side_jmp = n;
+	emit(BPF_JMP | BPF_K | BPF_JEQ, 6, 0, 0, rimm());
+	emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 7, 0, 0);
+	emit(BPF_JMP | BPF_CALL, 0, 0, 0, 94);
+	if (rnd() % 3) {
+		emit(BPF_JMP | BPF_JA, 0, 0, 2, 0);
+		prog[side_jmp].off = (int16_t)(n - side_jmp - 1);
+		emit(BPF_ALU64 | BPF_X | BPF_MOV, 1, 7, 0, 0);
+		emit(BPF_JMP | BPF_CALL, 0, 0, 0, 94);
+	} else {
+		prog[side_jmp].off = (int16_t)(n - side_jmp - 1);
+	}
+	prog[null_jmp].off = (int16_t)(n - null_jmp - 1);
+	emit(BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	emit(BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
 /* A random program of mixed instructions. */
 static void generate(void)
 {
@@ -430,6 +470,7 @@ struct machine {
 	bool rec_live[4];
 	uint32_t nrec;
 	bool reserve_fails;
+	bool locked;
 	const char *why;
 };
 
@@ -726,6 +767,10 @@ static bool run(struct machine *m)
 				pc += (uint32_t)in->imm;
 				break;
 			}
+			if (op == BPF_EXIT && m->locked) {
+				m->why = "exit while holding the spin lock";
+				return false;
+			}
 			if (op == BPF_EXIT) {
 				for (uint32_t q = 0; q < m->nrec; q++)
 					if (m->rec_live[q]) {
@@ -737,6 +782,22 @@ static bool run(struct machine *m)
 					return false;
 				}
 				return true;
+			}
+			if (op == BPF_CALL && m->locked && in->imm != 94) {
+				m->why = "helper call while holding the spin lock";
+				return false;
+			}
+			if (op == BPF_CALL && (in->imm == 93 || in->imm == 94)) { /* spin_(un)lock */
+				struct val *r = &m->r[1];
+
+				if (r->tag != T_MAPVAL || r->v != 0 || m->locked == (in->imm == 93)) {
+					m->why = "bad spin lock argument or state";
+					return false;
+				}
+				m->locked = in->imm == 93;
+				for (int q = 0; q <= 5; q++)
+					m->r[q].tag = T_UNINIT;
+				break;
 			}
 			if (op == BPF_CALL && in->imm == 131) { /* ringbuf_reserve(map, size, 0) */
 				uint32_t size = (uint32_t)m->r[2].v;
@@ -814,8 +875,9 @@ static void dump(void)
 
 int main(void)
 {
-	struct bpfvm_verify_map maps[2] = { { 2, 4, VALUE_SIZE, 1, 0, -1, -1 },
-					    { 27, 0, 0, 4096, 0, -1, -1 } };
+	struct bpfvm_verify_map maps[3] = { { 2, 4, VALUE_SIZE, 1, 0, -1, -1 },
+					    { 27, 0, 0, 4096, 0, -1, -1 },
+					    { 2, 4, VALUE_SIZE, 1, 0, 0, -1 } };
 	int accepted = 0, rejected = 0, bugs = 0, iters = 50000;
 
 	for (int it = 0; it < iters && bugs < 3; it++) {
@@ -824,16 +886,19 @@ int main(void)
 
 		uint32_t ptype = 1; /* socket_filter */
 
-		if (it % 5 == 1) {
+		if (it % 6 == 1) {
 			generate_index();
-		} else if (it % 5 == 2) {
+		} else if (it % 6 == 2) {
 			generate_packet();
 			ptype = 6; /* xdp */
-		} else if (it % 5 == 3) {
+		} else if (it % 6 == 3) {
 			generate_calls();
-		} else if (it % 5 == 4) {
+		} else if (it % 6 == 4) {
 			generate_ringbuf();
 			ptype = 6;
+		} else if (it % 6 == 5) {
+			generate_lock();
+			ptype = 3; /* sched_cls */
 		} else {
 			generate();
 		}
@@ -841,7 +906,7 @@ int main(void)
 		in.insn_cnt = n;
 		in.prog_type = ptype;
 		in.maps = maps;
-		in.map_cnt = 2;
+		in.map_cnt = 3;
 		if (bpfvm_verify(&in, &res)) {
 			rejected++;
 			if (getenv("FUZZ_REASONS"))
