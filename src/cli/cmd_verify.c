@@ -42,15 +42,25 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 
 /* The object's map definitions as the verifier sees them; a map-in-map's
  * inner template becomes one more entry after the object's maps. */
-static struct bpfvm_verify_map *describe_maps(const struct bpfvm_object *obj, uint32_t *cnt)
+static struct bpfvm_verify_map *describe_maps(const struct bpfvm_object *obj, uint32_t *cnt,
+					       const uint8_t ***values)
 {
 	uint32_t n = bpfvm_object_map_count(obj), extra = n;
 	struct bpfvm_verify_map *maps = calloc(2 * (size_t)n + 1, sizeof(*maps));
 
-	if (!maps)
+	*values = calloc(2 * (size_t)n + 1, sizeof(**values));
+	if (!maps || !*values) {
+		free(maps);
+		free(*values);
 		return NULL;
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		const struct bpfvm_map_def *d = bpfvm_object_map(obj, i);
+
+		/* frozen global data (.rodata): its constants, as the loader
+		 * will create it */
+		if (d->frozen && d->initial_value)
+			(*values)[i] = d->initial_value;
 
 		maps[i] = (struct bpfvm_verify_map){ d->type, d->key_size, d->value_size,
 						     d->max_entries, d->map_flags,
@@ -120,8 +130,8 @@ static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_
 }
 
 static int verify_program(const char *obj_path, struct bpfvm_program *p,
-			  const struct bpfvm_verify_map *maps, uint32_t map_cnt,
-			  struct bpfvm_verify_result *r)
+			  const struct bpfvm_verify_map *maps, const uint8_t *const *values,
+			  uint32_t map_cnt, struct bpfvm_verify_result *r)
 {
 	struct bpfvm_verify_input in = { 0 };
 	int err;
@@ -132,6 +142,7 @@ static int verify_program(const char *obj_path, struct bpfvm_program *p,
 	in.expected_attach_type = bpfvm_program_expected_attach_type(p);
 	in.maps = maps;
 	in.map_cnt = map_cnt;
+	in.map_values = values;
 	in.line_of = line_of;
 	in.cookie = p;
 	memset(r, 0, sizeof(*r));
@@ -152,6 +163,7 @@ int cmd_verify(int argc, char **argv)
 	struct verify_args a = { 0 };
 	struct bpfvm_object *obj = NULL;
 	struct bpfvm_verify_map *maps = NULL;
+	const uint8_t **values = NULL;
 	uint32_t map_cnt = 0, checked = 0;
 	int err, status = CLI_OK;
 
@@ -163,7 +175,7 @@ int cmd_verify(int argc, char **argv)
 		bpfvm_object_free(obj);
 		return cli_fail("%s: no program named '%s'", a.obj, a.prog);
 	}
-	maps = describe_maps(obj, &map_cnt);
+	maps = describe_maps(obj, &map_cnt, &values);
 	if (!maps) {
 		bpfvm_object_free(obj);
 		return cli_fail("out of memory");
@@ -185,7 +197,7 @@ int cmd_verify(int argc, char **argv)
 			}
 			bpfvm_program_set_type(p, (uint32_t)type);
 		}
-		if (verify_program(a.obj, p, maps, map_cnt, &r))
+		if (verify_program(a.obj, p, maps, values, map_cnt, &r))
 			status = CLI_REJECTED;
 		if (a.json)
 			print_json(p, &r, checked == 0);
@@ -200,6 +212,7 @@ int cmd_verify(int argc, char **argv)
 	if (a.json)
 		printf("]}\n");
 	free(maps);
+	free(values);
 	bpfvm_object_free(obj);
 	return status;
 }

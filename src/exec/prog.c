@@ -87,16 +87,27 @@ static int verify(const struct bpfvm_insn *insns, uint32_t cnt,
 	struct bpfvm_verify_input in = { .insns = insns, .insn_cnt = cnt };
 	struct bpfvm_verify_result res;
 	struct bpfvm_verify_map *maps;
+	const uint8_t **values;
 	uint32_t n = opts->map_cnt;
 	int err;
 
 	maps = calloc(2 * (size_t)opts->map_cnt + 1, sizeof(*maps));
-	if (!maps)
+	values = calloc(2 * (size_t)opts->map_cnt + 1, sizeof(*values));
+	if (!maps || !values) {
+		free(maps);
+		free(values);
 		return bpfvm_errorf(-ENOMEM, "out of memory");
+	}
 	for (uint32_t i = 0; i < opts->map_cnt; i++) {
-		const struct bpfvm_map *m = opts->maps[i];
+		struct bpfvm_map *m = opts->maps[i];
+		void *addr;
 
 		describe_map(m, &maps[i]);
+		/* A frozen map programs cannot write (.rodata) holds constants
+		 * the verifier may rely on, as Linux's does. */
+		if ((m->map_flags & BPFVM_F_RDONLY_PROG) && atomic_load(&m->frozen) &&
+		    !bpfvm_map_direct_value_addr(m, 0, &addr))
+			values[i] = addr;
 		if (m->has_inner) {
 			maps[n] = (struct bpfvm_verify_map){ m->inner_type, m->inner_key_size,
 							     m->inner_value_size,
@@ -109,11 +120,13 @@ static int verify(const struct bpfvm_insn *insns, uint32_t cnt,
 	in.expected_attach_type = opts->expected_attach_type;
 	in.maps = maps;
 	in.map_cnt = n;
+	in.map_values = values;
 	in.line_of = opts->line_of;
 	in.cookie = opts->line_cookie;
 	memset(&res, 0, sizeof(res));
 	err = bpfvm_verify(&in, &res);
 	free(maps);
+	free(values);
 	if (res.verdict == BPFVM_VERIFY_REJECTED)
 		return bpfvm_errorf(-EACCES, "%s%s%s", res.line, res.line[0] ? ": " : "",
 				    res.message);

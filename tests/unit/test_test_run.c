@@ -266,8 +266,51 @@ static void test_load_errors(void)
 	free(insns);
 }
 
+/* A frozen read-only map (what .rodata becomes) gives the verifier constants:
+ * here a stack offset that is only safe because the map says 8. */
+static void test_rodata_constants(void)
+{
+	struct bpfvm_map_create_opts mo = { .sz = sizeof(mo), .map_type = BPFVM_MAP_TYPE_ARRAY,
+					    .key_size = 4, .value_size = 4, .max_entries = 1,
+					    .map_flags = BPFVM_F_RDONLY_PROG, .name = "t.rodata" };
+	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .prog_type = BPFVM_PROG_XDP,
+					     .name = "t" };
+	const char *text = "ld_map_value %r1, 0, 0\n"
+			   "ldxw %r2, [%r1]\n"
+			   "mov %r3, %r10\n"
+			   "sub %r3, %r2\n"
+			   "stdw [%r3], 7\n"
+			   "ldxdw %r0, [%r10-8]\n"
+			   "exit\n";
+	uint32_t key = 0, eight = 8, cnt;
+	struct bpfvm_insn *insns;
+	struct bpfvm_prog *prog = NULL;
+	struct bpfvm_map *map;
+
+	CHECK(bpfvm_map_create(&mo, &map) == 0);
+	CHECK(bpfvm_map_update_elem(map, &key, &eight, BPFVM_ANY) == 0);
+	CHECK(bpfvm_asm(text, &insns, &cnt) == 0);
+	opts.maps = &map;
+	opts.map_cnt = 1;
+	/* not frozen yet: user space could still change it, so it proves nothing */
+	CHECK(bpfvm_prog_load(insns, cnt, &opts, &prog) == -EACCES);
+	CHECK(bpfvm_map_freeze(map) == 0);
+	CHECK(bpfvm_prog_load(insns, cnt, &opts, &prog) == 0);
+	if (prog) {
+		struct bpfvm_test_run_opts o = { .sz = sizeof(o), .data_in = packet,
+						 .data_size_in = sizeof(packet) };
+
+		CHECK(bpfvm_prog_test_run(prog, &o) == 0);
+		CHECK_EQ_U64(o.retval, 7);
+		bpfvm_prog_free(prog);
+	}
+	free(insns);
+	bpfvm_map_free(map);
+}
+
 int main(void)
 {
+	test_rodata_constants();
 	test_xdp();
 	test_xdp_adjust_head();
 	test_skb();
