@@ -142,8 +142,11 @@ static void test_globals(void)
 
 	if (!obj)
 		return;
-	CHECK_EQ_U64(bpfvm_object_map_count(obj), 6);
+	CHECK_EQ_U64(bpfvm_object_map_count(obj), 7);
 	CHECK_STR(bpfvm_object_license(obj), "Dual BSD/GPL");
+	m = map(obj, ".bss.extra");
+	CHECK_EQ_U64(m->value_size, 8);
+	CHECK_EQ_U64(m->initial_value[7], 0);
 	m = map(obj, ".rodata");
 	CHECK_STR(m->name, "obj_glob.rodata");
 	CHECK(m->frozen);
