@@ -97,6 +97,28 @@ struct interp_prog {
 	struct interp_insn insns[];
 };
 
+/* In an ASan build the frames below the running function's are poisoned, so
+ * that an access outside the 512-byte frame an accepted program was proven to
+ * stay in (it would land in the 4 KiB array, not in a redzone) aborts: the
+ * verifier's soundness tests rely on it. */
+#if defined(__SANITIZE_ADDRESS__)
+#define INTERP_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define INTERP_ASAN 1
+#endif
+#endif
+#ifdef INTERP_ASAN
+#include <sanitizer/asan_interface.h>
+#define FRAME_POISON_RANGE(p, n) ASAN_POISON_MEMORY_REGION(p, n)
+#define FRAME_UNPOISON_RANGE(p, n) ASAN_UNPOISON_MEMORY_REGION(p, n)
+#else
+#define FRAME_POISON_RANGE(p, n) ((void)(p), (void)(n))
+#define FRAME_UNPOISON_RANGE(p, n) ((void)(p), (void)(n))
+#endif
+#define FRAME_POISON(lo) FRAME_POISON_RANGE((void *)(uintptr_t)(lo), BPFVM_STACK_SIZE)
+#define FRAME_UNPOISON(lo) FRAME_UNPOISON_RANGE((void *)(uintptr_t)(lo), BPFVM_STACK_SIZE)
+
 struct frame {
 	const struct interp_insn *ret_pc;
 	const struct interp_prog *prog;
@@ -505,11 +527,12 @@ static inline uint32_t smod32(uint32_t a, uint32_t b)
 	return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
-static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
-			    const uint64_t args[5], struct bpfvm_run *run)
+#define STACK_BYTES (BPFVM_MAX_CALL_DEPTH * BPFVM_STACK_SIZE)
+
+static uint64_t interp_exec_on(const struct interp_prog *prog, uint32_t start,
+			       const uint64_t args[5], struct bpfvm_run *run, uint8_t *stack)
 {
 	uint64_t reg[11];
-	_Alignas(16) uint8_t stack[BPFVM_MAX_CALL_DEPTH * BPFVM_STACK_SIZE];
 	struct frame frames[BPFVM_MAX_CALL_DEPTH];
 	unsigned depth = 0;
 	const struct interp_insn *pc;
@@ -544,7 +567,7 @@ static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
 		reg[i + 1] = args[i];
 	reg[0] = 0;
 	reg[6] = reg[7] = reg[8] = reg[9] = 0;
-	reg[10] = (uint64_t)(uintptr_t)(stack + sizeof(stack));
+	reg[10] = (uint64_t)(uintptr_t)(stack + STACK_BYTES);
 	pc = &prog->insns[start];
 	base = prog->insns;
 #ifndef INTERP_COMPUTED_GOTO
@@ -727,12 +750,14 @@ dispatch:
 		memcpy(frames[depth].saved, &reg[6], sizeof(frames[depth].saved));
 		depth++;
 		reg[10] -= BPFVM_STACK_SIZE;
+		FRAME_UNPOISON(reg[10] - BPFVM_STACK_SIZE);
 		pc = base + pc->off;
 		DISPATCH();
 	CASE(EXIT):
 	do_exit:
 		if (depth == 0)
 			return reg[0];
+		FRAME_POISON(reg[10] - BPFVM_STACK_SIZE);
 		depth--;
 		memcpy(&reg[6], frames[depth].saved, sizeof(frames[depth].saved));
 		prog = frames[depth].prog;
@@ -862,6 +887,19 @@ dispatch:
 	}
 	/* Unreachable: every decoded op has a handler that dispatches onward. */
 	return 0;
+}
+
+static uint64_t interp_exec(const struct interp_prog *prog, uint32_t start,
+			    const uint64_t args[5], struct bpfvm_run *run)
+{
+	_Alignas(16) uint8_t stack[STACK_BYTES];
+	uint64_t r0;
+
+	/* only the top frame is live at the start */
+	FRAME_POISON_RANGE(stack, STACK_BYTES - BPFVM_STACK_SIZE);
+	r0 = interp_exec_on(prog, start, args, run, stack);
+	FRAME_UNPOISON_RANGE(stack, STACK_BYTES);
+	return r0;
 }
 
 static uint64_t interp_run(const struct bpfvm_exec *exec, const uint64_t args[5],
