@@ -1,0 +1,671 @@
+/* The soundness generator and checked runner (see soundness.h).
+ *
+ * A program is a few blocks, each a pattern from real packet parsers with one
+ * random detail that decides whether it is safe: which of the four shapes of
+ * the data_end comparison and whether it is strict, 32 or 64 bits, signed or
+ * not; how many bytes the access after it touches; the mask or bound on an
+ * offset and the arithmetic done on it after the bound; which copy of a map
+ * lookup's result is checked for null and which is used; whether a spilled
+ * pointer is partly overwritten before it is filled. Most variants are safe,
+ * the rest are one step away, so that both an over-strict and an unsound
+ * verifier show. Registers: r6 = data, r7 = data_end, r8 = a scalar from the
+ * context or the packet, r9 = scratch that survives calls. Every failed check
+ * jumps to the common exit. */
+#include "exec/soundness.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bpfvm/map.h"
+#include "bpfvm/prog.h"
+#include "isa/opcodes.h"
+#include "progtype/ctx.h"
+#include "util/error.h"
+
+#define MAX_FIXUPS 64
+#define VALUE_SIZE 16
+#define MAX_PACKET 96
+#define XDP_PASS 2
+
+struct bpfvm_soundness {
+	struct bpfvm_map *maps[2];
+};
+
+struct gen {
+	uint64_t rng;
+	struct bpfvm_insn *p;
+	uint32_t n, cap;
+	bool oom;
+	uint32_t outs[MAX_FIXUPS], nout; /* jumps to the common exit */
+	uint32_t calls[MAX_FIXUPS], ncall; /* calls to the subprogram */
+	int sub;                         /* which subprogram body (-1: none) */
+	uint32_t sub_k, sub_bound, sub_size;
+};
+
+static uint64_t rnd(struct gen *g)
+{
+	g->rng ^= g->rng << 13;
+	g->rng ^= g->rng >> 7;
+	g->rng ^= g->rng << 17;
+	return g->rng;
+}
+
+static uint32_t pick(struct gen *g, uint32_t n)
+{
+	return (uint32_t)(rnd(g) % n);
+}
+
+static bool chance(struct gen *g, uint32_t one_in)
+{
+	return pick(g, one_in) == 0;
+}
+
+static void emit(struct gen *g, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	if (g->n == g->cap) {
+		uint32_t cap = g->cap ? g->cap * 2 : 64;
+		struct bpfvm_insn *p = realloc(g->p, cap * sizeof(*p));
+
+		if (!p) {
+			g->oom = true;
+			return;
+		}
+		g->p = p;
+		g->cap = cap;
+	}
+	g->p[g->n++] = (struct bpfvm_insn){ code, dst, src, off, imm };
+}
+
+static void alu(struct gen *g, uint8_t cls, uint8_t op, uint8_t dst, int32_t imm)
+{
+	emit(g, (uint8_t)(cls | BPF_K | op), dst, 0, 0, imm);
+}
+
+static void mov_reg(struct gen *g, uint8_t dst, uint8_t src)
+{
+	emit(g, BPF_ALU64 | BPF_X | BPF_MOV, dst, src, 0, 0);
+}
+
+static void add_reg(struct gen *g, uint8_t dst, uint8_t src)
+{
+	emit(g, BPF_ALU64 | BPF_X | BPF_ADD, dst, src, 0, 0);
+}
+
+/* A conditional jump to the common exit. */
+static void jump_out(struct gen *g, uint8_t code, uint8_t dst, uint8_t src, int32_t imm)
+{
+	if (g->nout == MAX_FIXUPS) {
+		g->oom = true;
+		return;
+	}
+	g->outs[g->nout++] = g->n;
+	emit(g, code, dst, src, 0, imm);
+}
+
+static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W, BPF_DW };
+
+static uint32_t size_bytes(uint8_t size)
+{
+	return size == BPF_B ? 1 : size == BPF_H ? 2 : size == BPF_W ? 4 : 8;
+}
+
+/* A load (into r0) or a store of `size` at [reg + off]. */
+static void access(struct gen *g, uint8_t reg, int16_t off, uint8_t size)
+{
+	switch (pick(g, 3)) {
+	case 0:
+		emit(g, (uint8_t)(BPF_ST | BPF_MEM | size), reg, 0, off, 0x5a);
+		break;
+	case 1:
+		emit(g, (uint8_t)(BPF_STX | BPF_MEM | size), reg, 8, off, 0);
+		break;
+	default:
+		emit(g, (uint8_t)(BPF_LDX | BPF_MEM | size), 0, reg, off, 0);
+	}
+}
+
+/* An offset for an access of `size` into a region proven `len` bytes long:
+ * usually the last one that fits, sometimes one byte further, sometimes just
+ * before the start. */
+static int16_t edge_off(struct gen *g, int32_t len, uint8_t size)
+{
+	int32_t k = len - (int32_t)size_bytes(size);
+
+	switch (pick(g, 8)) {
+	case 0:
+		k++;
+		break;
+	case 1:
+		k = -1;
+		break;
+	case 2:
+	case 3:
+		k = k > 0 ? (int32_t)pick(g, (uint32_t)k + 1) : k;
+		break;
+	}
+	return (int16_t)k;
+}
+
+/* `if p + n is beyond data_end goto out`, p in `reg`, n already added into
+ * r3: the four shapes, each sometimes made non-strict, 32-bit or signed. */
+static void check_end(struct gen *g)
+{
+	uint8_t cls = chance(g, 10) ? BPF_JMP32 : BPF_JMP;
+	bool sign = chance(g, 10), loose = chance(g, 6);
+	uint8_t op;
+
+	switch (pick(g, 4)) {
+	case 0: /* p + n > end: out */
+		op = loose ? BPF_JGE : BPF_JGT;
+		if (sign)
+			op = op == BPF_JGT ? BPF_JSGT : BPF_JSGE;
+		jump_out(g, (uint8_t)(cls | BPF_X | op), 3, 7, 0);
+		break;
+	case 1: /* end < p + n: out */
+		op = loose ? BPF_JLE : BPF_JLT;
+		if (sign)
+			op = op == BPF_JLT ? BPF_JSLT : BPF_JSLE;
+		jump_out(g, (uint8_t)(cls | BPF_X | op), 7, 3, 0);
+		break;
+	case 2: /* p + n <= end: in, else out */
+		op = loose ? BPF_JLT : BPF_JLE;
+		if (sign)
+			op = op == BPF_JLE ? BPF_JSLE : BPF_JSLT;
+		emit(g, (uint8_t)(cls | BPF_X | op), 3, 7, 1, 0);
+		jump_out(g, BPF_JMP | BPF_JA, 0, 0, 0);
+		break;
+	default: /* end >= p + n: in, else out */
+		op = loose ? BPF_JGT : BPF_JGE;
+		if (sign)
+			op = op == BPF_JGE ? BPF_JSGE : BPF_JSGT;
+		emit(g, (uint8_t)(cls | BPF_X | op), 7, 3, 1, 0);
+		jump_out(g, BPF_JMP | BPF_JA, 0, 0, 0);
+		break;
+	}
+}
+
+/* r2 (a packet pointer) proven to have `n` bytes, then accessed near the edge. */
+static void packet_access(struct gen *g, int32_t n)
+{
+	uint8_t size = sizes[pick(g, 4)];
+
+	mov_reg(g, 3, 2);
+	alu(g, BPF_ALU64, BPF_ADD, 3, n);
+	check_end(g);
+	if (chance(g, 5)) {
+		/* the proven range through a copy */
+		mov_reg(g, 4, 2);
+		access(g, 4, edge_off(g, n, size), size);
+	} else {
+		access(g, 2, edge_off(g, n, size), size);
+	}
+}
+
+/* Bounds r8 (a scalar) by a mask or by comparisons, then sometimes does
+ * arithmetic on it; returns roughly the largest value the program's author
+ * meant it to have. */
+static int32_t bound_r8(struct gen *g)
+{
+	static const int32_t masks[] = { 1, 3, 7, 8, 15, 16, 31, 63 };
+	uint8_t cls = chance(g, 3) ? BPF_ALU : BPF_ALU64;
+	uint8_t jcls = chance(g, 3) ? BPF_JMP32 : BPF_JMP;
+	int32_t max;
+
+	switch (pick(g, 5)) {
+	case 0:
+	case 1:
+		max = masks[pick(g, sizeof(masks) / sizeof(masks[0]))];
+		alu(g, cls, BPF_AND, 8, max);
+		break;
+	case 2: /* if r8 > max goto out (or >=, signed: negative values pass) */
+		max = (int32_t)pick(g, 40);
+		jump_out(g, (uint8_t)(jcls | BPF_K |
+				      (chance(g, 4) ? BPF_JSGT : chance(g, 5) ? BPF_JGE : BPF_JGT)),
+			 8, 0, max);
+		break;
+	case 3: /* if r8 < max goto in, else out */
+		max = (int32_t)pick(g, 40);
+		emit(g, (uint8_t)(jcls | BPF_K | (chance(g, 4) ? BPF_JSLT : chance(g, 5) ? BPF_JLE : BPF_JLT)),
+		     8, 0, 1, max + 1);
+		jump_out(g, BPF_JMP | BPF_JA, 0, 0, 0);
+		break;
+	default: /* both ends, signed */
+		max = (int32_t)pick(g, 40);
+		jump_out(g, (uint8_t)(jcls | BPF_K | (chance(g, 3) ? BPF_JSLE : BPF_JSLT)), 8, 0,
+			 chance(g, 4) ? -1 : 0);
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JSGT), 8, 0, max);
+		break;
+	}
+	for (uint32_t k = pick(g, 3); k; k--) {
+		uint8_t c = chance(g, 3) ? BPF_ALU : BPF_ALU64;
+
+		switch (pick(g, 8)) {
+		case 0:
+			alu(g, c, BPF_LSH, 8, 1 + (int32_t)pick(g, 3));
+			max <<= 3;
+			break;
+		case 1:
+			alu(g, c, BPF_RSH, 8, 1);
+			break;
+		case 2:
+			alu(g, c, BPF_MUL, 8, 3);
+			max *= 3;
+			break;
+		case 3:
+			alu(g, c, BPF_SUB, 8, 1 + (int32_t)pick(g, 4));
+			break;
+		case 4:
+			alu(g, c, BPF_ADD, 8, 1 + (int32_t)pick(g, 4));
+			max += 4;
+			break;
+		case 5:
+			emit(g, (uint8_t)(c | BPF_K | BPF_NEG), 8, 0, 0, 0);
+			break;
+		case 6:
+			alu(g, c, BPF_ARSH, 8, 1);
+			break;
+		default:
+			alu(g, c, BPF_XOR, 8, 1);
+			break;
+		}
+	}
+	return max;
+}
+
+/* r8 = a scalar the program cannot know: a context field or packet bytes. */
+static void load_r8(struct gen *g)
+{
+	if (chance(g, 2)) {
+		emit(g, BPF_ALU64 | BPF_X | BPF_MOV, 8, 9, 0, 0);
+		return;
+	}
+	mov_reg(g, 2, 6);
+	mov_reg(g, 3, 6);
+	alu(g, BPF_ALU64, BPF_ADD, 3, 4);
+	jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 7, 0);
+	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | (chance(g, 2) ? BPF_B : BPF_H)), 8, 2,
+	     (int16_t)pick(g, 2), 0);
+}
+
+static void block_packet_const(struct gen *g)
+{
+	int32_t base = chance(g, 2) ? 0 : (int32_t)pick(g, 20);
+
+	mov_reg(g, 2, 6);
+	if (base)
+		alu(g, BPF_ALU64, BPF_ADD, 2, base);
+	packet_access(g, 1 + (int32_t)pick(g, 40));
+}
+
+static void block_packet_var(struct gen *g)
+{
+	load_r8(g);
+	bound_r8(g);
+	if (chance(g, 2)) {
+		mov_reg(g, 2, 6);
+		add_reg(g, 2, 8);
+	} else {
+		mov_reg(g, 2, 8);
+		add_reg(g, 2, 6);
+	}
+	packet_access(g, 1 + (int32_t)pick(g, 16));
+}
+
+/* r0 = lookup(map, key), checked for null (or not) in one of many ways, and
+ * the value pointer left in `*use`. */
+static void lookup(struct gen *g, uint8_t *use)
+{
+	uint32_t map = chance(g, 4) ? 1 : 0;
+
+	switch (pick(g, 3)) {
+	case 0:
+		emit(g, BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, chance(g, 4) ? 1 : 0);
+		break;
+	case 1:
+		emit(g, BPF_STX | BPF_MEM | BPF_W, 10, 8, -4, 0);
+		break;
+	default:
+		emit(g, BPF_STX | BPF_MEM | BPF_W, 10, 9, -4, 0);
+	}
+	emit(g, BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, (int32_t)map);
+	emit(g, 0, 0, 0, 0, 0);
+	mov_reg(g, 2, 10);
+	alu(g, BPF_ALU64, BPF_ADD, 2, -4);
+	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 1);
+	*use = 0;
+	switch (pick(g, 10)) {
+	case 0: /* no check */
+		break;
+	case 1: /* check a copy, use the original */
+		mov_reg(g, 4, 0);
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 4, 0, 0);
+		break;
+	case 2: /* check the original, use a copy made before */
+		mov_reg(g, 4, 0);
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 0, 0, 0);
+		*use = 4;
+		break;
+	case 3: /* spilled, checked, filled */
+		emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 0, -16, 0);
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 0, 0, 0);
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 4, 10, -16, 0);
+		*use = 4;
+		break;
+	case 4: /* spilled, filled, the fill checked, the original used */
+		emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 0, -16, 0);
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 4, 10, -16, 0);
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 4, 0, 0);
+		break;
+	case 5: /* the check inverted */
+		emit(g, BPF_JMP | BPF_K | BPF_JNE, 0, 0, 1, 0);
+		jump_out(g, BPF_JMP | BPF_JA, 0, 0, 0);
+		break;
+	case 6: /* a copy overwritten after the check */
+		mov_reg(g, 4, 0);
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 4, 0, 0);
+		if (chance(g, 2)) {
+			emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+			*use = 4;
+		}
+		break;
+	case 7: /* 32-bit check */
+		jump_out(g, BPF_JMP32 | BPF_K | BPF_JEQ, 0, 0, 0);
+		break;
+	case 8: /* checked against a register holding 0 */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 0);
+		jump_out(g, BPF_JMP | BPF_X | BPF_JEQ, 0, 5, 0);
+		break;
+	default:
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 0, 0, 0);
+	}
+}
+
+static void block_map(struct gen *g)
+{
+	uint8_t use, size = sizes[pick(g, 4)];
+
+	load_r8(g);
+	lookup(g, &use);
+	if (chance(g, 2)) {
+		access(g, use, edge_off(g, VALUE_SIZE, size), size);
+		return;
+	}
+	int32_t max = bound_r8(g);
+
+	add_reg(g, use, 8);
+	access(g, use, edge_off(g, VALUE_SIZE - max, size), size);
+}
+
+/* Stack at a computed offset: a 64-byte buffer at the top or the bottom of
+ * the frame written, then accessed at its start + r8. */
+static void block_stack(struct gen *g)
+{
+	uint8_t size = sizes[pick(g, 4)];
+	int16_t base = chance(g, 3) ? -512 : -64;
+	int32_t max;
+
+	for (int16_t off = base; off < base + 64; off += 8)
+		if (!chance(g, 16))
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, off);
+	load_r8(g);
+	max = bound_r8(g);
+	mov_reg(g, 2, 10);
+	alu(g, BPF_ALU64, BPF_ADD, 2, base);
+	add_reg(g, 2, 8);
+	access(g, 2, edge_off(g, 64 - max, size), size);
+}
+
+/* A checked packet pointer spilled, maybe partly overwritten, filled and
+ * used. */
+static void block_spill(struct gen *g)
+{
+	mov_reg(g, 2, 6);
+	mov_reg(g, 3, 6);
+	alu(g, BPF_ALU64, BPF_ADD, 3, 8);
+	jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 7, 0);
+	emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 2, -24, 0);
+	switch (pick(g, 4)) {
+	case 0: /* the top byte: a non-canonical address if used */
+		emit(g, BPF_ST | BPF_MEM | BPF_B, 10, 0, -17, 0x7f);
+		break;
+	case 1:
+		emit(g, BPF_ST | BPF_MEM | BPF_W, 10, 0, -20, 0x7f000000);
+		break;
+	case 2: /* the other half of the slot: nothing of the pointer changes */
+		emit(g, BPF_ST | BPF_MEM | BPF_W, 10, 0, -28, 0);
+		break;
+	}
+	if (chance(g, 2)) {
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 4, 10, -24, 0);
+	} else {
+		/* a narrow fill of the spilled pointer */
+		emit(g, BPF_LDX | BPF_MEM | BPF_W, 4, 10, -24, 0);
+		emit(g, BPF_LDX | BPF_MEM | BPF_W, 5, 10, -20, 0);
+		alu(g, BPF_ALU64, BPF_LSH, 5, 32);
+		emit(g, BPF_ALU64 | BPF_X | BPF_OR, 4, 5, 0, 0);
+	}
+	access(g, 4, edge_off(g, 8, BPF_W), BPF_W);
+}
+
+/* A call passing a pointer into this frame and an index; the subprogram
+ * bounds the index and accesses the caller's buffer (see emit_sub). */
+static void block_call(struct gen *g)
+{
+	if (g->sub < 0) {
+		g->sub = (int)pick(g, 2);
+		g->sub_size = sizes[pick(g, 4)];
+		g->sub_bound = pick(g, 32);
+		g->sub_k = (uint32_t)edge_off(g, 32 - (int32_t)g->sub_bound, (uint8_t)g->sub_size);
+	}
+	for (int16_t off = -32; off < 0; off += 8)
+		emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+	load_r8(g);
+	mov_reg(g, 1, 10);
+	alu(g, BPF_ALU64, BPF_ADD, 1, -32);
+	mov_reg(g, 2, 8);
+	if (g->ncall == MAX_FIXUPS) {
+		g->oom = true;
+		return;
+	}
+	g->calls[g->ncall++] = g->n;
+	emit(g, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0);
+}
+
+static void emit_sub(struct gen *g)
+{
+	uint8_t size = (uint8_t)g->sub_size;
+
+	if (g->sub == 0) {
+		emit(g, BPF_JMP | BPF_K | BPF_JGT, 2, 0, 2, (int32_t)g->sub_bound);
+	} else {
+		emit(g, BPF_ALU64 | BPF_K | BPF_AND, 2, 0, 0, 31);
+		emit(g, BPF_JMP | BPF_K | BPF_JGT, 2, 0, 2, (int32_t)g->sub_bound);
+	}
+	add_reg(g, 1, 2);
+	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | size), 0, 1, (int16_t)g->sub_k, 0);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+/* A loop over packet bytes with a data-dependent bound. */
+static void block_loop(struct gen *g)
+{
+	uint32_t head;
+	uint8_t op;
+
+	load_r8(g);
+	alu(g, BPF_ALU64, BPF_AND, 8, chance(g, 2) ? 15 : 63);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
+	head = g->n;
+	mov_reg(g, 2, 6);
+	add_reg(g, 2, 4);
+	mov_reg(g, 3, 2);
+	alu(g, BPF_ALU64, BPF_ADD, 3, 1);
+	check_end(g);
+	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | BPF_B), 0, 2, chance(g, 5) ? 1 : 0, 0);
+	alu(g, BPF_ALU64, BPF_ADD, 4, 1);
+	/* `!=` only against a constant: against r8 the verifier walks the loop
+	 * to the 64 KiB packet limit before it rejects, a second per program */
+	if (chance(g, 4)) {
+		emit(g, BPF_JMP | BPF_K | BPF_JNE, 4, 0,
+		     (int16_t)((int32_t)head - (int32_t)g->n - 1), 1 + (int32_t)pick(g, 16));
+		return;
+	}
+	op = chance(g, 3) ? BPF_JLE : BPF_JLT;
+	emit(g, (uint8_t)(BPF_JMP | BPF_X | op), 4, 8, (int16_t)((int32_t)head - (int32_t)g->n - 1),
+	     0);
+}
+
+int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **insns,
+			     uint32_t *cnt)
+{
+	static void (*const blocks[])(struct gen *) = { block_packet_const, block_packet_var,
+							block_map, block_stack, block_spill,
+							block_call, block_loop };
+	struct gen g = { .rng = (seed * 0x9e3779b97f4a7c15ull) ^ (index + 1) * 0xbf58476d1ce4e5b9ull,
+			 .sub = -1 };
+	uint32_t out, sub;
+
+	if (!g.rng)
+		g.rng = 1;
+	for (int i = 0; i < 4; i++)
+		rnd(&g);
+	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
+	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
+	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 12, 0);
+	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, 0);
+	for (uint32_t b = 1 + pick(&g, 3); b; b--)
+		blocks[pick(&g, sizeof(blocks) / sizeof(blocks[0]))](&g);
+	out = g.n;
+	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, XDP_PASS);
+	emit(&g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	sub = g.n;
+	if (g.sub >= 0)
+		emit_sub(&g);
+	if (g.oom) {
+		free(g.p);
+		return bpfvm_errorf(-ENOMEM, "out of memory generating a program");
+	}
+	for (uint32_t i = 0; i < g.nout; i++)
+		g.p[g.outs[i]].off = (int16_t)(out - g.outs[i] - 1);
+	for (uint32_t i = 0; i < g.ncall; i++)
+		g.p[g.calls[i]].imm = (int32_t)(sub - g.calls[i] - 1);
+	*insns = g.p;
+	*cnt = g.n;
+	return 0;
+}
+
+int bpfvm_soundness_new(struct bpfvm_soundness **out)
+{
+	struct bpfvm_map_create_opts array = { .sz = sizeof(array), .map_type = 2, .key_size = 4,
+					       .value_size = VALUE_SIZE, .max_entries = 1,
+					       .name = "vfuzz_array" };
+	struct bpfvm_map_create_opts hash = { .sz = sizeof(hash), .map_type = 1, .key_size = 4,
+					      .value_size = VALUE_SIZE, .max_entries = 4,
+					      .name = "vfuzz_hash" };
+	struct bpfvm_soundness *s = calloc(1, sizeof(*s));
+	int r;
+
+	if (!s)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	r = bpfvm_map_create(&array, &s->maps[0]);
+	if (!r)
+		r = bpfvm_map_create(&hash, &s->maps[1]);
+	if (r) {
+		bpfvm_soundness_free(s);
+		return r;
+	}
+	*out = s;
+	return 0;
+}
+
+void bpfvm_soundness_free(struct bpfvm_soundness *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; i < 2; i++)
+		if (s->maps[i])
+			bpfvm_map_free(s->maps[i]);
+	free(s);
+}
+
+/* Lengths near the ones programs check, values near their bounds. */
+static uint32_t packet_len(struct gen *g, uint32_t run)
+{
+	if (run < 48)
+		return run;
+	return pick(g, MAX_PACKET + 1);
+}
+
+static uint8_t packet_byte(struct gen *g)
+{
+	switch (pick(g, 4)) {
+	case 0:
+		return (uint8_t)pick(g, 4);
+	case 1:
+		return (uint8_t)(0xff - pick(g, 4));
+	default:
+		return (uint8_t)rnd(g);
+	}
+}
+
+static uint32_t ctx_scalar(struct gen *g)
+{
+	static const uint32_t edges[] = { 0, 1, 7, 8, 15, 16, 31, 32, 39, 40, 63, 64, 255,
+					  0x7fffffff, 0x80000000, 0xfffffff0, 0xffffffff };
+	uint32_t v = edges[pick(g, sizeof(edges) / sizeof(edges[0]))];
+
+	return chance(g, 4) ? (uint32_t)rnd(g) : v + pick(g, 3) - 1;
+}
+
+int bpfvm_soundness_check(struct bpfvm_soundness *s, const struct bpfvm_insn *insns,
+			  uint32_t cnt, uint64_t seed, uint32_t runs)
+{
+	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .name = "vfuzz", .prog_type = 6,
+					     .engine = BPFVM_ENGINE_INTERP, .maps = s->maps,
+					     .map_cnt = 2 };
+	struct gen g = { .rng = seed | 1 };
+	struct bpfvm_prog *prog;
+	const struct bpfvm_exec *exec;
+	int r = bpfvm_prog_load(insns, cnt, &opts, &prog);
+
+	if (r == -EACCES)
+		return 0;
+	if (r)
+		return r;
+	exec = bpfvm_prog_exec(prog);
+	for (uint32_t run = 0; run < runs; run++) {
+		uint32_t len = packet_len(&g, run);
+		uint8_t *pkt = malloc(len ? len : 1);
+		struct bpfvm_xdp_ctx *ctx = malloc(sizeof(*ctx));
+		struct bpfvm_run state = { 0 };
+		uint32_t key = 0;
+		uint8_t value[VALUE_SIZE];
+
+		if (!pkt || !ctx) {
+			free(pkt);
+			free(ctx);
+			bpfvm_prog_free(prog);
+			return bpfvm_errorf(-ENOMEM, "out of memory");
+		}
+		for (uint32_t i = 0; i < len; i++)
+			pkt[i] = packet_byte(&g);
+		for (uint32_t i = 0; i < VALUE_SIZE; i++)
+			value[i] = (uint8_t)rnd(&g);
+		bpfvm_map_update_elem(s->maps[0], &key, value, 0);
+		memset(ctx, 0, sizeof(*ctx));
+		ctx->md.ingress_ifindex = ctx_scalar(&g);
+		ctx->md.rx_queue_index = ctx_scalar(&g);
+		ctx->data = ctx->data_meta = (uint64_t)(uintptr_t)pkt;
+		ctx->data_end = (uint64_t)(uintptr_t)(pkt + len);
+		ctx->pkt.buf = pkt;
+		ctx->pkt.buf_end = pkt + len;
+		bpfvm_exec_run(exec, ctx, &state);
+		free(pkt);
+		free(ctx);
+	}
+	bpfvm_prog_free(prog);
+	return 1;
+}
