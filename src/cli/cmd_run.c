@@ -349,6 +349,11 @@ int cmd_run(int argc, char **argv)
 		err = cli_fail("%s: no program named '%s'", a.obj, a.prog);
 		goto out;
 	}
+	if (bpfvm_program_error(bpfvm_object_find_program(obj, a.prog))) {
+		fprintf(stderr, "%s\n", bpfvm_program_error(bpfvm_object_find_program(obj, a.prog)));
+		err = CLI_REJECTED;
+		goto out;
+	}
 	if (a.type) {
 		int type = bpfvm_prog_type_by_name(a.type);
 

@@ -134,8 +134,18 @@ static int verify_program(const char *obj_path, struct bpfvm_program *p,
 			  uint32_t map_cnt, struct bpfvm_verify_result *r)
 {
 	struct bpfvm_verify_input in = { 0 };
+	const char *link_error = bpfvm_program_error(p);
 	int err;
 
+	if (link_error) {
+		/* The loader could not link it (an extern, a bad relocation):
+		 * nothing to verify, and the reason already names it. */
+		memset(r, 0, sizeof(*r));
+		r->verdict = BPFVM_VERIFY_REJECTED;
+		snprintf(r->message, sizeof(r->message), "%s", link_error);
+		fprintf(stderr, "%s\n", link_error);
+		return CLI_REJECTED;
+	}
 	in.insns = bpfvm_program_insns(p);
 	in.insn_cnt = bpfvm_program_insn_cnt(p);
 	in.prog_type = bpfvm_program_type(p);
@@ -196,6 +206,9 @@ int cmd_verify(int argc, char **argv)
 				break;
 			}
 			bpfvm_program_set_type(p, (uint32_t)type);
+		} else if (!bpfvm_program_type(p) && bpfvm_program_legacy_type(p)) {
+			/* an old section name libbpf 0.x typed by prefix */
+			bpfvm_program_set_type(p, bpfvm_program_legacy_type(p));
 		}
 		if (verify_program(a.obj, p, maps, values, map_cnt, &r))
 			status = CLI_REJECTED;

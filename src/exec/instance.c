@@ -93,8 +93,12 @@ static int load_program(struct bpfvm_instance *inst, uint32_t idx,
 	struct bpfvm_prog_load_opts lopts = { .sz = sizeof(lopts) };
 	int err;
 
-	if (opts->skip_unrunnable && !runnable(bpfvm_program_type(p)))
+	if (!bpfvm_program_type(p) && bpfvm_program_legacy_type(p))
+		bpfvm_program_set_type(p, bpfvm_program_legacy_type(p));
+	if (opts->skip_unrunnable && (bpfvm_program_error(p) || !runnable(bpfvm_program_type(p))))
 		return 0;
+	if (bpfvm_program_error(p))
+		return bpfvm_errorf(-ENOEXEC, "%s", bpfvm_program_error(p));
 	lopts.name = bpfvm_program_name(p);
 	lopts.prog_type = bpfvm_program_type(p);
 	lopts.expected_attach_type = bpfvm_program_expected_attach_type(p);
