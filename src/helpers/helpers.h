@@ -53,6 +53,17 @@ BPFVM_HELPER(l3_csum_replace);
 BPFVM_HELPER(l4_csum_replace);
 BPFVM_HELPER(redirect);
 BPFVM_HELPER(redirect_map);
+/* skb.c */
+BPFVM_HELPER(get_hash_recalc);
+BPFVM_HELPER(set_hash_invalid);
+BPFVM_HELPER(set_hash);
+BPFVM_HELPER(csum_update);
+BPFVM_HELPER(skb_change_type);
+BPFVM_HELPER(skb_pull_data);
+BPFVM_HELPER(skb_change_tail);
+BPFVM_HELPER(skb_change_head);
+BPFVM_HELPER(skb_change_proto);
+BPFVM_HELPER(skb_adjust_room);
 /* csum.c */
 BPFVM_HELPER(csum_diff);
 

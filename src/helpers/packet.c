@@ -110,8 +110,10 @@ BPFVM_HELPER(skb_store_bytes)
 	if (!to)
 		return (uint64_t)-EFAULT;
 	memmove(to, ptr(r3), (uint32_t)r4);
-	if (r5 & BPF_F_INVALIDATE_HASH)
+	if (r5 & BPF_F_INVALIDATE_HASH) {
 		s->skb.hash = 0;
+		s->state &= ~BPFVM_SKB_HASH_VALID;
+	}
 	return 0;
 }
 

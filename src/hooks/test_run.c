@@ -221,7 +221,7 @@ static int test_run_skb(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 {
 	struct bpfvm_skb_ctx s = { 0 };
 	uint32_t start = l2 ? 0 : ETH_HLEN;
-	uint8_t *buf;
+	uint8_t *buf, *out;
 	int err;
 
 	if ((err = check_ctx_in(o, sizeof(s.skb), prog->type->name)))
@@ -248,18 +248,22 @@ static int test_run_skb(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 	s.skb.pkt_type = eth_pkt_type(o->data_in, o->data_size_in);
 	/* skb->protocol is the big-endian EtherType, read as it sits in memory. */
 	s.skb.protocol = (uint32_t)buf[SKB_HEADROOM + 12] | (uint32_t)buf[SKB_HEADROOM + 13] << 8;
+	s.mac_len = l2 ? ETH_HLEN : 0;
 	o->retval = run_repeat(prog, &s, run, o->repeat ? o->repeat : 1, o);
+	/* Helpers may have moved the packet to another buffer (helpers/skb.c):
+	 * what comes out is the packet the context points at now. */
+	out = (uint8_t *)(uintptr_t)s.data - start;
 	if (!l2)
-		memset(buf + SKB_HEADROOM, 0, ETH_HLEN);
-	err = copy_out(o->data_out, &o->data_size_out, buf + SKB_HEADROOM,
-		       (uint32_t)(s.data_end - (uint64_t)(uintptr_t)(buf + SKB_HEADROOM)), "packet");
+		memset(out, 0, ETH_HLEN);
+	err = copy_out(o->data_out, &o->data_size_out, out,
+		       (uint32_t)(s.data_end - (uint64_t)(uintptr_t)out), "packet");
 	if (!err && o->ctx_out) {
-		struct bpfvm_uapi_sk_buff out;
+		struct bpfvm_uapi_sk_buff ctx_out;
 
-		skb_ctx_out(&out, &s.skb);
-		err = copy_out(o->ctx_out, &o->ctx_size_out, &out, sizeof(out), "context");
+		skb_ctx_out(&ctx_out, &s.skb);
+		err = copy_out(o->ctx_out, &o->ctx_size_out, &ctx_out, sizeof(ctx_out), "context");
 	}
-	free(buf);
+	free(s.pkt.buf);
 	return err;
 }
 

@@ -85,13 +85,22 @@ struct bpfvm_xdp_ctx {
 	struct bpfvm_pkt pkt;
 };
 
+/* The skb helpers that move or resize the packet (helpers/skb.c) may replace
+ * pkt.buf with a larger allocation (malloc'd, as Linux's pskb_expand_head
+ * reallocates the head): whoever builds the context frees pkt.buf, not the
+ * buffer it started with. */
 struct bpfvm_skb_ctx {
 	struct bpfvm_uapi_sk_buff skb;
 	uint64_t data;
 	uint64_t data_end;
 	uint64_t data_meta;
 	struct bpfvm_pkt pkt;
+	uint32_t mac_len; /* bytes from data to the network header (skb_mac_header_len) */
+	uint32_t state;   /* BPFVM_SKB_* bits: what Linux keeps in sk_buff bit fields */
 };
+
+#define BPFVM_SKB_HASH_VALID 1u /* skb->hash is set (sw_hash/l4_hash): not recomputed */
+#define BPFVM_SKB_ENCAP 2u      /* skb->encapsulation: adjust_room pushed an outer header */
 
 struct bpfvm_sock_addr_ctx {
 	struct bpfvm_uapi_sock_addr sa;

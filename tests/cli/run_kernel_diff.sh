@@ -219,6 +219,22 @@ case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(
 case("xdp_redir_map 2", "run_redirect_map", "xdp_redir_map", data=b"\2" + bytes(40),
      maps=[("tx_ports", u32(1), u32(1))])
 case("csum", "run_misc", "csum", data=pkt)
+
+# The tc helpers of helpers/skb.c: every result lands in skb_out or the packet.
+ipip = eth(0x0800, ipv4("10.0.0.2", "10.0.0.1", 4, pkt[14:]))
+v6pkt = ipv6_packet("2001:db8::1", "2001:db8::2")
+for prog, label, data, rep in [
+        ("skb_hash", "udp", pkt, None), ("skb_hash", "arp", arp_packet(), None),
+        ("skb_hash", "ipv6", v6pkt, None), ("skb_tail_grow", "", pkt, None),
+        ("skb_tail_grow", "x3", pkt, 3), ("skb_tail_limits", "", pkt, None),
+        ("skb_tail_regrow", "", pkt, None), ("skb_head", "", pkt, None),
+        ("skb_head", "x2", pkt, 2), ("skb_encap", "", pkt, None),
+        ("skb_encap", "ipv6", v6pkt, None), ("skb_decap", "", ipip, None),
+        ("skb_decap", "plain", pkt, None), ("skb_room_limits", "", pkt, None),
+        ("skb_room_limits", "arp", arp_packet(), None),
+        ("skb_room_limits", "ipv6", v6pkt, None), ("skb_proto", "", pkt, None),
+        ("skb_proto", "ipv6", v6pkt, None), ("skb_proto", "arp", arp_packet(), None)]:
+    case(("%s %s" % (prog, label)).strip(), "run_skb_helpers", prog, data=data, repeat=rep)
 case("printk", "run_misc", "printk", data=pkt)
 case("time_rand_cpu", "run_misc", "time_rand_cpu", data=pkt)
 
@@ -244,6 +260,20 @@ for i in range(int(os.environ.get("RUN_DIFF_COUNT", "40"))):
         del p_[rng.randint(14, len(p_)):]
     o, prog, maps = rng.choice(progs)
     case("random %d %s" % (i, prog), o, prog, data=bytes(p_), maps=maps)
+# The same for the skb reshaping helpers, from their own seed so that the
+# cases above stay as they were.
+rng = random.Random(int(os.environ.get("RUN_DIFF_SEED", "6")) + 1)
+skb_progs = ["skb_hash", "skb_head", "skb_encap", "skb_decap", "skb_room_limits", "skb_proto",
+             "skb_tail_grow"]
+for i in range(int(os.environ.get("RUN_DIFF_COUNT", "40")) // 2):
+    p_ = bytearray(rng.choice(bases + [ipip]))
+    for _ in range(rng.randint(1, 4)):
+        p_[rng.randrange(12, min(len(p_), 60))] = rng.choice([0, 4, 6, 0x11, 0x45, 0x86, 0xdd,
+                                                             0xff, rng.randrange(256)])
+    if rng.random() < 0.4:
+        del p_[rng.randint(14, len(p_)):]
+    prog = rng.choice(skb_progs)
+    case("random skb %d %s" % (i, prog), "run_skb_helpers", prog, data=bytes(p_))
 
 # Every test object must be one the Linux verifier accepts; cgroup_sock_addr
 # programs, which Linux cannot test-run, are at least loaded (exit 4).
