@@ -213,11 +213,26 @@ static int32_t bound_r8(struct gen *g)
 	uint8_t jcls = chance(g, 3) ? BPF_JMP32 : BPF_JMP;
 	int32_t max;
 
-	switch (pick(g, 5)) {
+	switch (pick(g, 8)) {
 	case 0:
 	case 1:
 		max = masks[pick(g, sizeof(masks) / sizeof(masks[0]))];
 		alu(g, cls, BPF_AND, 8, max);
+		break;
+	case 5: /* if r8 & ~mask goto out */
+		max = masks[pick(g, sizeof(masks) / sizeof(masks[0]))];
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JSET), 8, 0,
+			 ~max ^ (chance(g, 4) ? 1 << pick(g, 6) : 0));
+		break;
+	case 6: /* a remainder, unsigned or signed */
+		max = 1 + (int32_t)pick(g, 32);
+		emit(g, (uint8_t)(cls | BPF_K | BPF_MOD), 8, 0, chance(g, 4) ? 1 : 0, max);
+		max--;
+		break;
+	case 7: /* sign-extended low bits, then an unsigned or signed bound */
+		emit(g, (uint8_t)(cls | BPF_X | BPF_MOV), 8, 8, chance(g, 2) ? 8 : 16, 0);
+		max = (int32_t)pick(g, 40);
+		jump_out(g, (uint8_t)(jcls | BPF_K | (chance(g, 3) ? BPF_JSGT : BPF_JGT)), 8, 0, max);
 		break;
 	case 2: /* if r8 > max goto out (or >=, signed: negative values pass) */
 		max = (int32_t)pick(g, 40);
@@ -241,7 +256,7 @@ static int32_t bound_r8(struct gen *g)
 	for (uint32_t k = pick(g, 3); k; k--) {
 		uint8_t c = chance(g, 3) ? BPF_ALU : BPF_ALU64;
 
-		switch (pick(g, 8)) {
+		switch (pick(g, 11)) {
 		case 0:
 			alu(g, c, BPF_LSH, 8, 1 + (int32_t)pick(g, 3));
 			max <<= 3;
@@ -266,8 +281,19 @@ static int32_t bound_r8(struct gen *g)
 		case 6:
 			alu(g, c, BPF_ARSH, 8, 1);
 			break;
-		default:
+		case 7:
 			alu(g, c, BPF_XOR, 8, 1);
+			break;
+		case 8:
+			emit(g, (uint8_t)(BPF_ALU | BPF_END | BPF_TO_BE), 8, 0, 0,
+			     chance(g, 2) ? 16 : 32);
+			break;
+		case 9:
+			alu(g, c, BPF_DIV, 8, 1 + (int32_t)pick(g, 4));
+			break;
+		default:
+			alu(g, c, BPF_OR, 8, 1);
+			max |= 1;
 			break;
 		}
 	}
@@ -301,8 +327,22 @@ static void block_packet_const(struct gen *g)
 
 static void block_packet_var(struct gen *g)
 {
+	uint8_t size = sizes[pick(g, 4)];
+	int32_t max, n;
+
 	load_r8(g);
-	bound_r8(g);
+	max = bound_r8(g);
+	if (chance(g, 3)) {
+		/* checked first, the offset added after: the range must not follow */
+		n = 1 + (int32_t)pick(g, 24);
+		mov_reg(g, 2, 6);
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, n);
+		check_end(g);
+		add_reg(g, 2, 8);
+		access(g, 2, edge_off(g, n - max, size), size);
+		return;
+	}
 	if (chance(g, 2)) {
 		mov_reg(g, 2, 6);
 		add_reg(g, 2, 8);
@@ -319,13 +359,28 @@ static void lookup(struct gen *g, uint8_t *use)
 {
 	uint32_t map = chance(g, 4) ? 1 : 0;
 
-	switch (pick(g, 3)) {
+	switch (pick(g, 6)) {
 	case 0:
 		emit(g, BPF_ST | BPF_MEM | BPF_W, 10, 0, -4, chance(g, 4) ? 1 : 0);
 		break;
 	case 1:
 		emit(g, BPF_STX | BPF_MEM | BPF_W, 10, 8, -4, 0);
 		break;
+	case 2: /* a constant in a register */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, chance(g, 2) ? 0 : chance(g, 2) ? 1 : -1);
+		emit(g, BPF_STX | BPF_MEM | BPF_W, 10, 5, -4, 0);
+		break;
+	case 3: /* the key is the high half of a 64-bit constant */
+		emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, chance(g, 2) ? -1 : 1);
+		break;
+	case 4: { /* the key is the high half of a 64-bit register */
+		uint64_t v = chance(g, 2) ? 1ull << 32 : 1;
+
+		emit(g, BPF_LD | BPF_IMM | BPF_DW, 5, 0, 0, (int32_t)(uint32_t)v);
+		emit(g, 0, 0, 0, 0, (int32_t)(uint32_t)(v >> 32));
+		emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 5, -8, 0);
+		break;
+	}
 	default:
 		emit(g, BPF_STX | BPF_MEM | BPF_W, 10, 9, -4, 0);
 	}
@@ -518,12 +573,210 @@ static void block_loop(struct gen *g)
 	     0);
 }
 
+/* Points the forward jump at `at` to the next instruction. */
+static void land_here(struct gen *g, uint32_t at)
+{
+	if (at < g->n)
+		g->p[at].off = (int16_t)(g->n - at - 1);
+}
+
+/* A bound learnt on a copy of r8 offset by a constant (linked scalars):
+ * sometimes r8 changes after the copy, or the offset wraps. */
+static void block_linked(struct gen *g)
+{
+	static const int32_t deltas[] = { 1, 2, -1, -4, 8, 0x7fffffff, (int32_t)0x80000000, -16 };
+	uint8_t size = sizes[pick(g, 4)];
+	int32_t d = deltas[pick(g, sizeof(deltas) / sizeof(deltas[0]))], max;
+	uint8_t jcls = chance(g, 4) ? BPF_JMP32 : BPF_JMP;
+
+	load_r8(g);
+	if (chance(g, 2))
+		alu(g, BPF_ALU64, BPF_AND, 8, 0xffff);
+	emit(g, (uint8_t)((chance(g, 5) ? BPF_ALU : BPF_ALU64) | BPF_X | BPF_MOV), 5, 8, 0, 0);
+	alu(g, chance(g, 5) ? BPF_ALU : BPF_ALU64, BPF_ADD, 5, d);
+	if (chance(g, 5))
+		alu(g, BPF_ALU64, BPF_ADD, 8, 1);
+	if (chance(g, 6))
+		emit(g, BPF_ALU64 | BPF_X | BPF_MOV, 4, 5, 0, 0);
+	max = (int32_t)pick(g, 24);
+	switch (pick(g, 3)) {
+	case 0: /* r5 in [d, d + max] */
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JSLT), 5, 0, d);
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JSGT), 5, 0, (int32_t)((uint32_t)d + (uint32_t)max));
+		break;
+	case 1:
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JLT), 5, 0, d);
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JGT), 5, 0, (int32_t)((uint32_t)d + (uint32_t)max));
+		break;
+	default:
+		jump_out(g, (uint8_t)(jcls | BPF_K | BPF_JGT), 5, 0, (int32_t)((uint32_t)d + (uint32_t)max));
+		break;
+	}
+	if (chance(g, 2)) {
+		uint8_t use;
+
+		lookup(g, &use);
+		add_reg(g, use, 8);
+		access(g, use, edge_off(g, VALUE_SIZE - max, size), size);
+		return;
+	}
+	mov_reg(g, 2, 6);
+	add_reg(g, 2, 8);
+	packet_access(g, 1 + (int32_t)pick(g, 8));
+}
+
+/* Two paths that prove different things join before an access: what the
+ * one verified first must not cover the other when pruning. */
+static void block_join(struct gen *g)
+{
+	uint8_t size = sizes[pick(g, 4)];
+	int32_t a = 1 + (int32_t)pick(g, 16), b = 1 + (int32_t)pick(g, 16);
+	uint32_t skip, over;
+
+	switch (pick(g, 3)) {
+	case 0: /* packet ranges a and b */
+		mov_reg(g, 2, 6);
+		mov_reg(g, 3, 6);
+		skip = g->n;
+		emit(g, BPF_JMP | BPF_K | BPF_JSET, 9, 0, 0, 1 << pick(g, 3));
+		alu(g, BPF_ALU64, BPF_ADD, 3, a);
+		over = g->n;
+		emit(g, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+		land_here(g, skip);
+		alu(g, BPF_ALU64, BPF_ADD, 3, b);
+		land_here(g, over);
+		check_end(g);
+		access(g, 2, edge_off(g, a < b ? a : b, size), size);
+		break;
+	case 1: { /* a value pointer checked on one path only */
+		uint8_t use;
+
+		lookup(g, &use);
+		skip = g->n;
+		emit(g, BPF_JMP | BPF_K | BPF_JSET, 9, 0, 0, 1 << pick(g, 3));
+		jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, use, 0, 0);
+		land_here(g, skip);
+		access(g, use, edge_off(g, VALUE_SIZE, size), size);
+		break;
+	}
+	default: /* r8 masked differently on each path */
+		load_r8(g);
+		mov_reg(g, 2, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 2, -32);
+		for (int16_t off = -32; off < 0; off += 8)
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+		skip = g->n;
+		emit(g, BPF_JMP | BPF_K | BPF_JSET, 9, 0, 0, 1 << pick(g, 3));
+		alu(g, BPF_ALU64, BPF_AND, 8, a);
+		over = g->n;
+		emit(g, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+		land_here(g, skip);
+		alu(g, BPF_ALU64, BPF_AND, 8, b);
+		land_here(g, over);
+		add_reg(g, 2, 8);
+		access(g, 2, edge_off(g, 32 - (a > b ? a : b), size), size);
+		break;
+	}
+}
+
+/* r1 = a pointer to memory proven `*len` bytes long (packet, stack or map
+ * value), maybe moved by a bounded r8; r6-r9 kept. */
+static void memory_arg(struct gen *g, int32_t *len)
+{
+	int32_t max = 0;
+
+	switch (pick(g, 4)) {
+	case 0:
+		*len = 4 + (int32_t)pick(g, 40);
+		mov_reg(g, 1, 6);
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, *len);
+		check_end(g);
+		break;
+	case 1: {
+		uint8_t use;
+
+		lookup(g, &use);
+		mov_reg(g, 1, use);
+		*len = VALUE_SIZE;
+		break;
+	}
+	case 2:
+		*len = 32;
+		for (int16_t off = -32; off < 0; off += 8)
+			if (!chance(g, 16))
+				emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+		mov_reg(g, 1, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 1, -32);
+		break;
+	default:
+		*len = 0;
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 1, 0, 0, 0);
+		return;
+	}
+	if (chance(g, 3)) {
+		load_r8(g);
+		max = bound_r8(g);
+		add_reg(g, 1, 8);
+		*len -= max;
+	}
+}
+
+/* bpf_csum_diff reads `size` bytes at r1 (a multiple of 4: the helper
+ * refuses other sizes before reading). */
+static void block_csum(struct gen *g)
+{
+	int32_t len;
+
+	memory_arg(g, &len);
+	if (chance(g, 2)) {
+		int32_t size = len / 4 * 4;
+
+		if (chance(g, 4))
+			size += 4;
+		else if (chance(g, 8))
+			size = 4;
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, size);
+	} else {
+		static const int32_t masks[] = { 12, 28, 60, 0x7c };
+
+		mov_reg(g, 2, 9);
+		alu(g, BPF_ALU64, BPF_AND, 2, masks[pick(g, 4)]);
+		if (chance(g, 2))
+			jump_out(g, (uint8_t)(BPF_JMP | BPF_K | (chance(g, 4) ? BPF_JGE : BPF_JGT)), 2,
+				 0, len);
+	}
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 3, 0, 0, 0);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 0);
+	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 28);
+}
+
+/* bpf_map_update_elem of the array's only entry from memory that may be
+ * shorter than the 16-byte value. */
+static void block_update(struct gen *g)
+{
+	int32_t len;
+
+	memory_arg(g, &len);
+	mov_reg(g, 3, 1);
+	emit(g, BPF_ST | BPF_MEM | BPF_W, 10, 0, -36, 0);
+	emit(g, BPF_LD | BPF_IMM | BPF_DW, 1, BPF_PSEUDO_MAP_IDX, 0, 0);
+	emit(g, 0, 0, 0, 0, 0);
+	mov_reg(g, 2, 10);
+	alu(g, BPF_ALU64, BPF_ADD, 2, -36);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
+	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 2);
+}
+
 int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **insns,
 			     uint32_t *cnt)
 {
 	static void (*const blocks[])(struct gen *) = { block_packet_const, block_packet_var,
 							block_map, block_stack, block_spill,
-							block_call, block_loop };
+							block_call, block_loop, block_linked,
+							block_join, block_join, block_csum,
+							block_update };
 	struct gen g = { .rng = (seed * 0x9e3779b97f4a7c15ull) ^ (index + 1) * 0xbf58476d1ce4e5b9ull,
 			 .sub = -1 };
 	uint32_t out, sub;
