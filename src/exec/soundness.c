@@ -769,6 +769,95 @@ static void block_update(struct gen *g)
 	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 2);
 }
 
+/* A bounded scalar spilled to the stack, the slot maybe changed (a narrower
+ * store, an atomic add or exchange), filled back at some width and offset,
+ * then used as an offset into the map value. */
+static void block_spill_scalar(struct gen *g)
+{
+	static const int16_t fill_offs[] = { -8, -8, -8, -4, -7 };
+	uint8_t use, size = sizes[pick(g, 4)], spill = sizes[pick(g, 4)];
+	uint8_t fill = chance(g, 2) ? spill : sizes[pick(g, 4)];
+	int32_t max;
+
+	load_r8(g);
+	lookup(g, &use);
+	if (use != 0)
+		mov_reg(g, 0, use);
+	max = bound_r8(g);
+	if (size_bytes(spill) < 8 || chance(g, 3))
+		emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, -8, chance(g, 2) ? 0 : -1);
+	emit(g, (uint8_t)(BPF_STX | BPF_MEM | spill), 10, 8, -8, 0);
+	switch (pick(g, 6)) {
+	case 0:
+		emit(g, BPF_ST | BPF_MEM | BPF_B, 10, 0, (int16_t)(-8 + (int32_t)pick(g, 8)), 0x40);
+		break;
+	case 1: /* lock add */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 1 + (int32_t)pick(g, 64));
+		emit(g, (uint8_t)(BPF_STX | BPF_ATOMIC | (chance(g, 2) ? BPF_DW : BPF_W)), 10, 5, -8,
+		     BPF_ADD | (chance(g, 2) ? BPF_FETCH : 0));
+		break;
+	case 2: /* exchange, the old value then used from r5 or the new from the slot */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 64 + (int32_t)pick(g, 64));
+		emit(g, BPF_STX | BPF_ATOMIC | BPF_DW, 10, 5, -8, BPF_XCHG);
+		if (chance(g, 2)) {
+			mov_reg(g, 8, 5);
+			add_reg(g, 0, 8);
+			access(g, 0, edge_off(g, VALUE_SIZE - max, size), size);
+			return;
+		}
+		break;
+	case 3: /* compare-and-exchange against r0: the slot may change */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 64 + (int32_t)pick(g, 64));
+		mov_reg(g, 4, 0);
+		emit(g, BPF_ALU64 | BPF_X | BPF_MOV, 0, 8, 0, 0);
+		emit(g, BPF_STX | BPF_ATOMIC | BPF_DW, 10, 5, -8, BPF_CMPXCHG);
+		mov_reg(g, 0, 4);
+		break;
+	}
+	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | fill), 8, 10, fill_offs[pick(g, 5)], 0);
+	add_reg(g, 0, 8);
+	access(g, 0, edge_off(g, VALUE_SIZE - max, size), size);
+}
+
+/* A packet range learnt from a comparison with something that is not
+ * data_end: another packet pointer (checked or not), data_end moved by
+ * arithmetic, or the length data_end - data. */
+static void block_pkt_other(struct gen *g)
+{
+	uint8_t size = sizes[pick(g, 4)];
+	int32_t n = 1 + (int32_t)pick(g, 24), m = 1 + (int32_t)pick(g, 24);
+
+	switch (pick(g, 3)) {
+	case 0:
+		mov_reg(g, 4, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 4, m);
+		if (chance(g, 2))
+			jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 4, 7, 0);
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, n);
+		jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 4, 0);
+		break;
+	case 1:
+		mov_reg(g, 4, 7);
+		alu(g, BPF_ALU64, BPF_ADD, 4, chance(g, 2) ? -m : m);
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, n);
+		jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 4, 0);
+		break;
+	default:
+		mov_reg(g, 4, 7);
+		emit(g, BPF_ALU64 | BPF_X | BPF_SUB, 4, 6, 0, 0);
+		load_r8(g);
+		jump_out(g, BPF_JMP | BPF_X | (chance(g, 3) ? BPF_JGT : BPF_JGE), 8, 4, 0);
+		mov_reg(g, 3, 6);
+		add_reg(g, 3, 8);
+		access(g, 3, 0, BPF_B);
+		return;
+	}
+	mov_reg(g, 2, 6);
+	access(g, 2, edge_off(g, n, size), size);
+}
+
 int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **insns,
 			     uint32_t *cnt)
 {
@@ -776,7 +865,8 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 							block_map, block_stack, block_spill,
 							block_call, block_loop, block_linked,
 							block_join, block_join, block_csum,
-							block_update };
+							block_update, block_spill_scalar,
+							block_pkt_other };
 	struct gen g = { .rng = (seed * 0x9e3779b97f4a7c15ull) ^ (index + 1) * 0xbf58476d1ce4e5b9ull,
 			 .sub = -1 };
 	uint32_t out, sub;
@@ -789,7 +879,7 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
 	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 12, 0);
 	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, 0);
-	for (uint32_t b = 1 + pick(&g, 3); b; b--)
+	for (uint32_t b = 1 + pick(&g, 4); b; b--)
 		blocks[pick(&g, sizeof(blocks) / sizeof(blocks[0]))](&g);
 	out = g.n;
 	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, XDP_PASS);
