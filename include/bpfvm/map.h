@@ -22,6 +22,7 @@ enum bpfvm_map_type {
 	BPFVM_MAP_TYPE_HASH = 1,
 	BPFVM_MAP_TYPE_ARRAY = 2,
 	BPFVM_MAP_TYPE_PROG_ARRAY = 3,
+	BPFVM_MAP_TYPE_PERF_EVENT_ARRAY = 4,
 	BPFVM_MAP_TYPE_PERCPU_HASH = 5,
 	BPFVM_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPFVM_MAP_TYPE_LRU_HASH = 9,
@@ -62,6 +63,12 @@ enum bpfvm_map_type {
 #define BPFVM_RB_RING_SIZE 1
 #define BPFVM_RB_CONS_POS 2
 #define BPFVM_RB_PROD_POS 3
+
+/* bpf_perf_event_output flags (Linux's BPF_F_INDEX_MASK, BPF_F_CURRENT_CPU,
+ * BPF_F_CTXLEN_MASK). */
+#define BPFVM_F_INDEX_MASK 0xffffffffull
+#define BPFVM_F_CURRENT_CPU BPFVM_F_INDEX_MASK
+#define BPFVM_F_CTXLEN_MASK (0xfffffull << 32)
 
 #define BPFVM_MAP_NAME_LEN 16
 
@@ -179,6 +186,27 @@ int bpfvm_ring_buffer_poll(struct bpfvm_ring_buffer *rb, int timeout_ms);
 /* Consumes what is there without waiting. */
 int bpfvm_ring_buffer_consume(struct bpfvm_ring_buffer *rb);
 void bpfvm_ring_buffer_free(struct bpfvm_ring_buffer *rb);
+
+/* Consuming perf event arrays, as libbpf's perf_buffer__*: attaching a
+ * consumer opens one slot per CPU (page_cnt pages each, a power of 2), so
+ * that bpf_perf_event_output succeeds there instead of failing with -ENOENT;
+ * one map has at most one consumer. sample gets each record with its CPU and
+ * its size rounded as Linux's (size + 4 a multiple of 8, zero padding);
+ * lost gets the number of records dropped because a slot was full. */
+typedef void (*bpfvm_perf_buffer_sample_fn)(void *ctx, int cpu, void *data, uint32_t size);
+typedef void (*bpfvm_perf_buffer_lost_fn)(void *ctx, int cpu, uint64_t cnt);
+struct bpfvm_perf_buffer;
+
+struct bpfvm_perf_buffer *bpfvm_perf_buffer_new(struct bpfvm_map *perf_array, size_t page_cnt,
+						bpfvm_perf_buffer_sample_fn sample,
+						bpfvm_perf_buffer_lost_fn lost, void *ctx);
+/* Waits up to timeout_ms (-1: forever) for records, consumes all there are;
+ * returns their number. */
+int bpfvm_perf_buffer_poll(struct bpfvm_perf_buffer *pb, int timeout_ms);
+/* Consumes what is there without waiting; returns the number of records. */
+int bpfvm_perf_buffer_consume(struct bpfvm_perf_buffer *pb);
+/* Detaches the consumer: the slots close and later output fails with -ENOENT. */
+void bpfvm_perf_buffer_free(struct bpfvm_perf_buffer *pb);
 
 #ifdef __cplusplus
 }

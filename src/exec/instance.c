@@ -33,6 +33,9 @@ static int create_map(struct bpfvm_instance *inst, uint32_t idx)
 	opts.key_size = def->key_size;
 	opts.value_size = def->value_size;
 	opts.max_entries = def->max_entries;
+	/* As libbpf: a perf event array without a size gets one slot per CPU. */
+	if (def->type == BPFVM_MAP_TYPE_PERF_EVENT_ARRAY && !opts.max_entries)
+		opts.max_entries = (uint32_t)bpfvm_num_possible_cpus();
 	opts.map_flags = def->map_flags;
 	opts.name = def->name;
 	if (def->spin_lock_off >= 0) {

@@ -64,6 +64,8 @@ BPFVM_HELPER(skb_change_tail);
 BPFVM_HELPER(skb_change_head);
 BPFVM_HELPER(skb_change_proto);
 BPFVM_HELPER(skb_adjust_room);
+/* perf_output.c */
+BPFVM_HELPER(perf_event_output);
 /* csum.c */
 BPFVM_HELPER(csum_diff);
 

@@ -59,6 +59,10 @@ static const struct bpfvm_helper_proto table[] = {
 		 RET_INTEGER, { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE }, 0, 0 },
 	[23] = { 23, "redirect", bpfvm_helper_redirect, BPFVM_HELPER_PLAIN, RET_INTEGER,
 		 { ARG_ANYTHING, ARG_ANYTHING }, 0, 0 },
+	/* The skb/XDP form (bpf_skb_event_output_proto): the context first. */
+	[25] = { 25, "perf_event_output", bpfvm_helper_perf_event_output, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_CONST_MAP_PTR, ARG_ANYTHING, ARG_PTR_TO_MEM,
+		 ARG_CONST_SIZE_OR_ZERO }, 0, MT(PERF_EVENT_ARRAY) },
 	[26] = { 26, "skb_load_bytes", bpfvm_helper_skb_load_bytes, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING, ARG_PTR_TO_UNINIT_MEM,
 		 ARG_CONST_SIZE }, 0, 0 },

@@ -19,6 +19,7 @@ const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type)
 	case BPFVM_MAP_TYPE_HASH: return &bpfvm_hash_ops;
 	case BPFVM_MAP_TYPE_ARRAY: return &bpfvm_array_ops;
 	case BPFVM_MAP_TYPE_PROG_ARRAY: return &bpfvm_prog_array_ops;
+	case BPFVM_MAP_TYPE_PERF_EVENT_ARRAY: return &bpfvm_perf_event_array_ops;
 	case BPFVM_MAP_TYPE_PERCPU_HASH: return &bpfvm_percpu_hash_ops;
 	case BPFVM_MAP_TYPE_PERCPU_ARRAY: return &bpfvm_percpu_array_ops;
 	case BPFVM_MAP_TYPE_LRU_HASH: return &bpfvm_lru_hash_ops;

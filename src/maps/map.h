@@ -117,6 +117,13 @@ long bpfvm_ringbuf_output(struct bpfvm_map *map, const void *data, uint64_t size
 			  uint64_t flags);
 uint64_t bpfvm_ringbuf_query(struct bpfvm_map *map, uint64_t flags);
 
+/* bpf_perf_event_output: one record of a_len bytes then b_len bytes (the
+ * packet bytes a tc or XDP program asks for) into slot `flags` (its low 32
+ * bits; BPFVM_F_CURRENT_CPU: the calling thread's CPU) of a perf event
+ * array; Linux's errors (-E2BIG, -ENOENT, -EOPNOTSUPP, -ENOSPC). */
+long bpfvm_perf_event_output(struct bpfvm_map *map, uint64_t flags, const void *a,
+			     uint64_t a_len, const void *b, uint64_t b_len);
+
 /* The ops of each implemented type, by Linux map type id. */
 const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type);
 
@@ -124,6 +131,6 @@ extern const struct bpfvm_map_ops bpfvm_array_ops, bpfvm_percpu_array_ops, bpfvm
 	bpfvm_percpu_hash_ops, bpfvm_lru_hash_ops, bpfvm_lru_percpu_hash_ops, bpfvm_lpm_trie_ops,
 	bpfvm_ringbuf_ops, bpfvm_prog_array_ops, bpfvm_array_of_maps_ops,
 	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops, bpfvm_devmap_ops,
-	bpfvm_devmap_hash_ops;
+	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops;
 
 #endif

@@ -13,10 +13,10 @@ static const struct bpfvm_ctx_field fields[] = {
 	SKB_PTR(data_end, CTX_FIELD_PKT_DATA_END),
 };
 
-/* Sorted: the base set plus skb_load_bytes and, as Linux 6.1+ allows
+/* Sorted: the base set plus perf_event_output, skb_load_bytes and, as Linux 6.1+ allows
  * (cgroup_current_func_proto), the sending task's pid/tgid, uid/gid and comm. */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 26, 87, 88, 89, 93, 94, 125, 130, 131, 132,
+	1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 25, 26, 87, 88, 89, 93, 94, 125, 130, 131, 132,
 	133, 134, 164, 181,
 };
 

@@ -8,9 +8,9 @@ static const struct bpfvm_ctx_field fields[] = {
 	SKB_CB_FIELD,
 };
 
-/* Sorted: the base set plus skb_load_bytes. */
+/* Sorted: the base set plus perf_event_output and skb_load_bytes. */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 12, 26, 87, 88, 89, 93, 94, 125, 130, 131, 132, 133, 134,
+	1, 2, 3, 5, 6, 7, 8, 12, 25, 26, 87, 88, 89, 93, 94, 125, 130, 131, 132, 133, 134,
 	164, 181,
 };
 

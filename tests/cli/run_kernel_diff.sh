@@ -235,6 +235,10 @@ for prog, label, data, rep in [
         ("skb_room_limits", "ipv6", v6pkt, None), ("skb_proto", "", pkt, None),
         ("skb_proto", "ipv6", v6pkt, None), ("skb_proto", "arp", arp_packet(), None)]:
     case(("%s %s" % (prog, label)).strip(), "run_skb_helpers", prog, data=data, repeat=rep)
+# bpf_perf_event_output with nothing consuming the perf event array: -ENOENT
+# in both, after the argument checks (test_map_perf.c consumes in bpfvm).
+case("tc_perf", "run_skb_perf", "tc_perf", data=pkt)
+case("xdp_perf", "run_skb_perf", "xdp_perf", data=pkt)
 case("printk", "run_misc", "printk", data=pkt)
 case("time_rand_cpu", "run_misc", "time_rand_cpu", data=pkt)
 

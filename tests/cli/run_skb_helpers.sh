@@ -5,8 +5,9 @@
 # packet: skb_change_tail (grow with zeroes, trim, the 16064-byte limit),
 # skb_change_head (with the MAC header growing with it), skb_adjust_room (IPIP
 # encap/decap, ADJ_ROOM_NET, every refusal), skb_change_proto (IPv4 <-> IPv6
-# room). Expected values are Linux's (run_kernel_diff.sh runs the same cases
-# in the kernel): each program stores helper results in skb_out.
+# room), and bpf_perf_event_output's checks. Expected values are Linux's
+# (run_kernel_diff.sh runs the same cases in the kernel): each program stores
+# helper results in skb_out.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
 exec python3 - <<'PY'
 import os, sys
@@ -115,6 +116,13 @@ if res:
        "skb_proto ipv6: 20 bytes after the MAC header gone")
     out(res, [-EINVAL, -ENOTSUPP, -ENOTSUPP, PROTO_IPV6, len(v6), -ENOTSUPP, 0, PROTO_IP],
         "skb_proto ipv6: results")
+
+# bpf_perf_event_output without a consumer: Linux's errors, in Linux's order.
+res = run("run_skb_perf", "tc_perf", data=pkt)
+if res:
+    eq([le(bytes.fromhex(v)) for k, v in find_map(res, "perf_out")],
+       [neg(2), neg(EINVAL), neg(EFAULT), neg(7)],
+       "tc_perf: -ENOENT (no consumer), -EINVAL (flags), -EFAULT (ctx len), -E2BIG (index)")
 
 # Helpers Linux allows only for tc are refused elsewhere at load time.
 rc, o, err = bpfvm(["verify", obj("run_skb_helpers"), "--type", "socket_filter"])
