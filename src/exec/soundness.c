@@ -42,6 +42,8 @@ struct gen {
 	uint32_t calls[MAX_FIXUPS], ncall; /* calls to the subprogram */
 	int sub;                         /* which subprogram body (-1: none) */
 	uint32_t sub_k, sub_bound, sub_size;
+	uint32_t cbs[MAX_FIXUPS], ncb;   /* lddw of the bpf_loop callback */
+	uint32_t cb_k, cb_bound, cb_size, cb_ret;
 };
 
 static uint64_t rnd(struct gen *g)
@@ -544,6 +546,49 @@ static void emit_sub(struct gen *g)
 	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
+/* bpf_loop over a 32-byte buffer of this frame: the callback bounds the
+ * index it is given and reads the buffer (see emit_callback). */
+static void block_bpf_loop(struct gen *g)
+{
+	if (!g->ncb) {
+		g->cb_size = sizes[pick(g, 4)];
+		g->cb_bound = pick(g, 32);
+		g->cb_k = (uint32_t)edge_off(g, 32 - (int32_t)g->cb_bound, (uint8_t)g->cb_size);
+		g->cb_ret = chance(g, 8) ? 2 : pick(g, 2);
+	}
+	for (int16_t off = -32; off < 0; off += 8)
+		if (!chance(g, 16))
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+	load_r8(g);
+	if (chance(g, 2)) {
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 1, 0, 0, 1 + (int32_t)pick(g, 40));
+	} else {
+		mov_reg(g, 1, 8);
+		alu(g, BPF_ALU64, BPF_AND, 1, 63);
+	}
+	if (g->ncb == MAX_FIXUPS) {
+		g->oom = true;
+		return;
+	}
+	g->cbs[g->ncb++] = g->n;
+	emit(g, BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_FUNC, 0, 0);
+	emit(g, 0, 0, 0, 0, 0);
+	mov_reg(g, 3, 10);
+	alu(g, BPF_ALU64, BPF_ADD, 3, -32);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
+	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 181);
+}
+
+/* callback(index r1, ctx r2): if index > bound return; read ctx[index + k] */
+static void emit_callback(struct gen *g)
+{
+	emit(g, BPF_JMP | BPF_K | BPF_JGT, 1, 0, 2, (int32_t)g->cb_bound);
+	add_reg(g, 2, 1);
+	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | g->cb_size), 0, 2, (int16_t)g->cb_k, 0);
+	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, (int32_t)g->cb_ret);
+	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
 /* A loop over packet bytes with a data-dependent bound. */
 static void block_loop(struct gen *g)
 {
@@ -590,9 +635,21 @@ static void block_linked(struct gen *g)
 	uint8_t jcls = chance(g, 4) ? BPF_JMP32 : BPF_JMP;
 
 	load_r8(g);
-	if (chance(g, 2))
+	switch (pick(g, 5)) {
+	case 0:
 		alu(g, BPF_ALU64, BPF_AND, 8, 0xffff);
-	emit(g, (uint8_t)((chance(g, 5) ? BPF_ALU : BPF_ALU64) | BPF_X | BPF_MOV), 5, 8, 0, 0);
+		break;
+	case 1: /* upper bits set: a 32-bit copy is not the same value */
+		alu(g, BPF_ALU64, BPF_SUB, 8, 8);
+		break;
+	case 2:
+		alu(g, BPF_ALU64, BPF_LSH, 8, 28);
+		break;
+	case 3:
+		emit(g, BPF_ALU64 | BPF_X | BPF_MOV, 8, 8, 32, 0); /* sign-extended from 32 */
+		break;
+	}
+	emit(g, (uint8_t)((chance(g, 4) ? BPF_ALU : BPF_ALU64) | BPF_X | BPF_MOV), 5, 8, 0, 0);
 	alu(g, chance(g, 5) ? BPF_ALU : BPF_ALU64, BPF_ADD, 5, d);
 	if (chance(g, 5))
 		alu(g, BPF_ALU64, BPF_ADD, 8, 1);
@@ -866,10 +923,10 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 							block_call, block_loop, block_linked,
 							block_join, block_join, block_csum,
 							block_update, block_spill_scalar,
-							block_pkt_other };
+							block_pkt_other, block_bpf_loop };
 	struct gen g = { .rng = (seed * 0x9e3779b97f4a7c15ull) ^ (index + 1) * 0xbf58476d1ce4e5b9ull,
 			 .sub = -1 };
-	uint32_t out, sub;
+	uint32_t out, sub, cb;
 
 	if (!g.rng)
 		g.rng = 1;
@@ -887,6 +944,9 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 	sub = g.n;
 	if (g.sub >= 0)
 		emit_sub(&g);
+	cb = g.n;
+	if (g.ncb)
+		emit_callback(&g);
 	if (g.oom) {
 		free(g.p);
 		return bpfvm_errorf(-ENOMEM, "out of memory generating a program");
@@ -895,6 +955,8 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 		g.p[g.outs[i]].off = (int16_t)(out - g.outs[i] - 1);
 	for (uint32_t i = 0; i < g.ncall; i++)
 		g.p[g.calls[i]].imm = (int32_t)(sub - g.calls[i] - 1);
+	for (uint32_t i = 0; i < g.ncb; i++)
+		g.p[g.cbs[i]].imm = (int32_t)(cb - g.cbs[i] - 1);
 	*insns = g.p;
 	*cnt = g.n;
 	return 0;
