@@ -64,6 +64,9 @@ BPFVM_HELPER(skb_change_tail);
 BPFVM_HELPER(skb_change_head);
 BPFVM_HELPER(skb_change_proto);
 BPFVM_HELPER(skb_adjust_room);
+/* tunnel.c */
+BPFVM_HELPER(skb_get_tunnel_key);
+BPFVM_HELPER(skb_set_tunnel_key);
 /* perf_output.c */
 BPFVM_HELPER(perf_event_output);
 /* csum.c */

@@ -57,6 +57,11 @@ static const struct bpfvm_helper_proto table[] = {
 		 BPFVM_HELPER_PLAIN, RET_INTEGER, { 0 }, 0, 0 },
 	[16] = { 16, "get_current_comm", bpfvm_helper_get_current_comm, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE }, 0, 0 },
+	[20] = { 20, "skb_get_tunnel_key", bpfvm_helper_skb_get_tunnel_key, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE, ARG_ANYTHING },
+		 0, 0 },
+	[21] = { 21, "skb_set_tunnel_key", bpfvm_helper_skb_set_tunnel_key, BPFVM_HELPER_PLAIN,
+		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM, ARG_CONST_SIZE, ARG_ANYTHING }, 0, 0 },
 	[23] = { 23, "redirect", bpfvm_helper_redirect, BPFVM_HELPER_PLAIN, RET_INTEGER,
 		 { ARG_ANYTHING, ARG_ANYTHING }, 0, 0 },
 	/* The skb/XDP form (bpf_skb_event_output_proto): the context first. */

@@ -6,6 +6,7 @@
 #ifndef BPFVM_PROGTYPE_CTX_H
 #define BPFVM_PROGTYPE_CTX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -85,6 +86,19 @@ struct bpfvm_xdp_ctx {
 	struct bpfvm_pkt pkt;
 };
 
+/* The tunnel metadata bpf_skb_set_tunnel_key attaches to an skb (Linux's
+ * struct ip_tunnel_info of its metadata dst), addresses in network order. */
+struct bpfvm_tunnel_info {
+	uint64_t tun_id;
+	uint8_t src[16];
+	uint8_t dst[16];
+	uint32_t label; /* flow label, host order */
+	uint16_t tun_flags; /* IP_TUNNEL_*_BIT bits below 16 */
+	uint8_t tos;
+	uint8_t ttl;
+	bool ipv6;
+};
+
 /* The skb helpers that move or resize the packet (helpers/skb.c) may replace
  * pkt.buf with a larger allocation (malloc'd, as Linux's pskb_expand_head
  * reallocates the head): whoever builds the context frees pkt.buf, not the
@@ -97,10 +111,12 @@ struct bpfvm_skb_ctx {
 	struct bpfvm_pkt pkt;
 	uint32_t mac_len; /* bytes from data to the network header (skb_mac_header_len) */
 	uint32_t state;   /* BPFVM_SKB_* bits: what Linux keeps in sk_buff bit fields */
+	struct bpfvm_tunnel_info tun; /* valid with BPFVM_SKB_TUNNEL */
 };
 
 #define BPFVM_SKB_HASH_VALID 1u /* skb->hash is set (sw_hash/l4_hash): not recomputed */
 #define BPFVM_SKB_ENCAP 2u      /* skb->encapsulation: adjust_room pushed an outer header */
+#define BPFVM_SKB_TUNNEL 4u     /* tunnel metadata attached (skb_tunnel_info() != NULL) */
 
 struct bpfvm_sock_addr_ctx {
 	struct bpfvm_uapi_sock_addr sa;

@@ -238,6 +238,9 @@ for prog, label, data, rep in [
 # bpf_perf_event_output with nothing consuming the perf event array: -ENOENT
 # in both, after the argument checks (test_map_perf.c consumes in bpfvm).
 case("tc_perf", "run_skb_perf", "tc_perf", data=pkt)
+case("tun_v4", "run_skb_tunnel", "tun_v4", data=pkt)
+case("tun_v6", "run_skb_tunnel", "tun_v6", data=pkt)
+case("tun_v4 x2", "run_skb_tunnel", "tun_v4", data=pkt, repeat=2)
 case("xdp_perf", "run_skb_perf", "xdp_perf", data=pkt)
 case("printk", "run_misc", "printk", data=pkt)
 case("time_rand_cpu", "run_misc", "time_rand_cpu", data=pkt)

@@ -5,7 +5,7 @@
 # packet: skb_change_tail (grow with zeroes, trim, the 16064-byte limit),
 # skb_change_head (with the MAC header growing with it), skb_adjust_room (IPIP
 # encap/decap, ADJ_ROOM_NET, every refusal), skb_change_proto (IPv4 <-> IPv6
-# room), and bpf_perf_event_output's checks. Expected values are Linux's
+# room), the tunnel keys, and bpf_perf_event_output's checks. Expected values are Linux's
 # (run_kernel_diff.sh runs the same cases in the kernel): each program stores
 # helper results in skb_out.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -123,6 +123,23 @@ if res:
     eq([le(bytes.fromhex(v)) for k, v in find_map(res, "perf_out")],
        [neg(2), neg(EINVAL), neg(EFAULT), neg(7)],
        "tc_perf: -ENOENT (no consumer), -EINVAL (flags), -EFAULT (ctx len), -E2BIG (index)")
+
+# Tunnel keys: set as a transmit key, read back as a receive key (remote and
+# local swap), flags as Linux's IP_TUNNEL_* bits in network order.
+EPROTO = 71
+res = run("run_skb_tunnel", "tun_v4", data=pkt)
+if res:
+    got = [le(bytes.fromhex(v)) for k, v in find_map(res, "tun_out")][:15]
+    eq(got, [neg(EINVAL), 0, neg(EINVAL), neg(EINVAL), neg(EINVAL), 0, 0,
+             42 << 32 | 4 << 8 | 64, 0x0a000002 << 32 | 0x0a000001,
+             0x0520 << 32, neg(EPROTO), neg(EINVAL), 0, 0x0a000002 << 32 | 42, 0xffffffff],
+       "tun_v4: no metadata, refusals, the key read back, the 8-byte layout")
+res = run("run_skb_tunnel", "tun_v6", data=pkt)
+if res:
+    got = [le(bytes.fromhex(v)) for k, v in find_map(res, "tun_out")][:10]
+    eq(got, [0, 0, 0x20010db8 << 32 | 2, 0x20010db8 << 32 | 1, 0x0821 << 32 | 0x23456,
+             7 << 32 | 9, neg(EPROTO), neg(EINVAL), 0, 2 << 32 | 0x23456],
+       "tun_v6: the key read back (label masked to 20 bits), flags, layouts")
 
 # Helpers Linux allows only for tc are refused elsewhere at load time.
 rc, o, err = bpfvm(["verify", obj("run_skb_helpers"), "--type", "socket_filter"])
