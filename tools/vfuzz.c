@@ -113,12 +113,12 @@ int main(int argc, char **argv)
 	for (i = start; (!programs || i < start + programs) &&
 			(seconds <= 0 || now_s() - t0 < seconds); i++) {
 		struct bpfvm_insn *insns;
-		uint32_t cnt;
+		uint32_t cnt, type;
 		char head[96];
 		char *listing;
 		int r;
 
-		if (bpfvm_soundness_generate(seed, i, &insns, &cnt)) {
+		if (bpfvm_soundness_generate(seed, i, &insns, &cnt, &type)) {
 			fprintf(stderr, "bpfvm-vfuzz: %s\n", bpfvm_last_error());
 			return 2;
 		}
@@ -132,7 +132,7 @@ int main(int argc, char **argv)
 		}
 		free(listing);
 		alarm(5);
-		r = bpfvm_soundness_check(s, insns, cnt, seed ^ i, runs);
+		r = bpfvm_soundness_check(s, insns, cnt, type, seed ^ i, runs);
 		alarm(0);
 		free(insns);
 		if (r < 0) {

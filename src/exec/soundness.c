@@ -28,6 +28,7 @@
 #define VALUE_SIZE 16
 #define MAX_PACKET 96
 #define XDP_PASS 2
+#define CTX_SLOT -440 /* where SCHED_CLS programs keep r1 */
 
 struct bpfvm_soundness {
 	struct bpfvm_map *maps[2];
@@ -44,6 +45,7 @@ struct gen {
 	uint32_t sub_k, sub_bound, sub_size;
 	uint32_t cbs[MAX_FIXUPS], ncb;   /* lddw of the bpf_loop callback */
 	uint32_t cb_k, cb_bound, cb_size, cb_ret;
+	bool skb; /* SCHED_CLS: the context is spilled at CTX_SLOT */
 };
 
 static uint64_t rnd(struct gen *g)
@@ -589,6 +591,100 @@ static void emit_callback(struct gen *g)
 	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
+/* tc: bpf_skb_load_bytes into a buffer of this frame, or a helper that
+ * reshapes the packet (the test context's packet is exactly sized, so most
+ * calls move it to a new buffer and free the old one) followed by uses of
+ * packet pointers from before the call: in r6, in a copy, or spilled. Stale
+ * pointers are use-after-free under ASan. */
+static void block_skb(struct gen *g)
+{
+	static const int32_t helpers[] = { 43, 38, 39, 50, 9 };
+	int32_t id = helpers[pick(g, 5)], n = 1 + (int32_t)pick(g, 16);
+	uint32_t stale;
+
+	if (chance(g, 3)) {
+		int32_t len = 1 + (int32_t)pick(g, 32);
+
+		for (int16_t off = -32; off < 0; off += 8)
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+		load_r8(g);
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 1, 10, CTX_SLOT, 0);
+		if (chance(g, 2)) {
+			emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, (int32_t)pick(g, 20));
+		} else {
+			mov_reg(g, 2, 8);
+			alu(g, BPF_ALU64, BPF_AND, 2, 15);
+		}
+		mov_reg(g, 3, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 3, -32);
+		if (chance(g, 2)) {
+			if (chance(g, 4))
+				len++;
+			emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, len);
+		} else {
+			mov_reg(g, 4, 9);
+			alu(g, BPF_ALU64, BPF_AND, 4, chance(g, 4) ? 63 : 31);
+			jump_out(g, BPF_JMP | BPF_K | BPF_JEQ, 4, 0, 0);
+			if (chance(g, 2))
+				jump_out(g, BPF_JMP | BPF_K | (chance(g, 4) ? BPF_JGE : BPF_JGT), 4, 0,
+					 32);
+		}
+		emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 26);
+		return;
+	}
+	mov_reg(g, 2, 6);
+	mov_reg(g, 3, 6);
+	alu(g, BPF_ALU64, BPF_ADD, 3, n);
+	jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 7, 0);
+	emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 2, -24, 0);
+	mov_reg(g, 9, 2);
+	emit(g, BPF_LDX | BPF_MEM | BPF_DW, 1, 10, CTX_SLOT, 0);
+	switch (id) {
+	case 43: /* change_head(skb, room, 0) */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 14);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 3, 0, 0, 0);
+		break;
+	case 38: /* change_tail(skb, 256, 0) */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 256);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 3, 0, 0, 0);
+		break;
+	case 39: /* pull_data(skb, 0) */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 0);
+		break;
+	case 50: /* adjust_room(skb, 8, MAC, 0) */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 8);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 3, 0, 0, 1);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
+		break;
+	default: /* store_bytes(skb, 0, fp - 24, 1, 0) */
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 2, 0, 0, 0);
+		mov_reg(g, 3, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 3, -24);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 1);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, 0);
+		break;
+	}
+	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, id);
+	stale = pick(g, 4);
+	if (stale == 1) {
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 4, 10, -24, 0);
+		emit(g, BPF_LDX | BPF_MEM | BPF_B, 0, 4, 0, 0);
+	} else if (stale == 2) {
+		emit(g, BPF_LDX | BPF_MEM | BPF_B, 0, 9, 0, 0);
+	} else if (stale == 3) {
+		emit(g, BPF_ST | BPF_MEM | BPF_B, 6, 0, 0, 1);
+	}
+	/* the pointers a correct program takes again after the call */
+	emit(g, BPF_LDX | BPF_MEM | BPF_DW, 1, 10, CTX_SLOT, 0);
+	if (chance(g, 8)) {
+		emit(g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 80, 0);
+	} else {
+		emit(g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 76, 0);
+		emit(g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 80, 0);
+	}
+	emit(g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 8, 0);
+}
+
 /* A loop over packet bytes with a data-dependent bound. */
 static void block_loop(struct gen *g)
 {
@@ -916,7 +1012,7 @@ static void block_pkt_other(struct gen *g)
 }
 
 int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **insns,
-			     uint32_t *cnt)
+			     uint32_t *cnt, uint32_t *prog_type)
 {
 	static void (*const blocks[])(struct gen *) = { block_packet_const, block_packet_var,
 							block_map, block_stack, block_spill,
@@ -932,12 +1028,28 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 		g.rng = 1;
 	for (int i = 0; i < 4; i++)
 		rnd(&g);
-	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
-	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
-	emit(&g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 12, 0);
+	g.skb = index % 3 == 2;
+	if (g.skb) {
+		/* __sk_buff: data, data_end, mark */
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 76, 0);
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 80, 0);
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 8, 0);
+		emit(&g, BPF_STX | BPF_MEM | BPF_DW, 10, 1, CTX_SLOT, 0);
+	} else {
+		/* xdp_md: data, data_end, ingress_ifindex */
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 0, 0);
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 4, 0);
+		emit(&g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 12, 0);
+	}
 	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, 0);
-	for (uint32_t b = 1 + pick(&g, 4); b; b--)
-		blocks[pick(&g, sizeof(blocks) / sizeof(blocks[0]))](&g);
+	for (uint32_t b = 1 + pick(&g, 4); b; b--) {
+		uint32_t k = pick(&g, sizeof(blocks) / sizeof(blocks[0]) + 2);
+
+		if (k >= sizeof(blocks) / sizeof(blocks[0]))
+			(g.skb ? block_skb : block_packet_const)(&g);
+		else
+			blocks[k](&g);
+	}
 	out = g.n;
 	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, XDP_PASS);
 	emit(&g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
@@ -959,6 +1071,7 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 		g.p[g.cbs[i]].imm = (int32_t)(cb - g.cbs[i] - 1);
 	*insns = g.p;
 	*cnt = g.n;
+	*prog_type = g.skb ? 3 : 6;
 	return 0;
 }
 
@@ -1025,10 +1138,42 @@ static uint32_t ctx_scalar(struct gen *g)
 	return chance(g, 4) ? (uint32_t)rnd(g) : v + pick(g, 3) - 1;
 }
 
-int bpfvm_soundness_check(struct bpfvm_soundness *s, const struct bpfvm_insn *insns,
-			  uint32_t cnt, uint64_t seed, uint32_t runs)
+/* The context of one run, with the packet at pkt (malloc'd, len bytes). */
+static void *make_ctx(struct gen *g, uint32_t prog_type, uint8_t *pkt, uint32_t len)
 {
-	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .name = "vfuzz", .prog_type = 6,
+	if (prog_type == 3) {
+		struct bpfvm_skb_ctx *c = calloc(1, sizeof(*c));
+
+		if (!c)
+			return NULL;
+		c->skb.len = len;
+		c->skb.mark = ctx_scalar(g);
+		c->skb.protocol = 8;
+		c->data = c->data_meta = (uint64_t)(uintptr_t)pkt;
+		c->data_end = (uint64_t)(uintptr_t)(pkt + len);
+		c->pkt.buf = pkt;
+		c->pkt.buf_end = pkt + len;
+		c->mac_len = 14;
+		return c;
+	}
+	struct bpfvm_xdp_ctx *x = calloc(1, sizeof(*x));
+
+	if (!x)
+		return NULL;
+	x->md.ingress_ifindex = ctx_scalar(g);
+	x->md.rx_queue_index = ctx_scalar(g);
+	x->data = x->data_meta = (uint64_t)(uintptr_t)pkt;
+	x->data_end = (uint64_t)(uintptr_t)(pkt + len);
+	x->pkt.buf = pkt;
+	x->pkt.buf_end = pkt + len;
+	return x;
+}
+
+int bpfvm_soundness_check(struct bpfvm_soundness *s, const struct bpfvm_insn *insns,
+			  uint32_t cnt, uint32_t prog_type, uint64_t seed, uint32_t runs)
+{
+	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .name = "vfuzz",
+					     .prog_type = prog_type,
 					     .engine = BPFVM_ENGINE_INTERP, .maps = s->maps,
 					     .map_cnt = 2 };
 	struct gen g = { .rng = seed | 1 };
@@ -1044,14 +1189,13 @@ int bpfvm_soundness_check(struct bpfvm_soundness *s, const struct bpfvm_insn *in
 	for (uint32_t run = 0; run < runs; run++) {
 		uint32_t len = packet_len(&g, run);
 		uint8_t *pkt = malloc(len ? len : 1);
-		struct bpfvm_xdp_ctx *ctx = malloc(sizeof(*ctx));
+		void *ctx;
 		struct bpfvm_run state = { 0 };
 		uint32_t key = 0;
 		uint8_t value[VALUE_SIZE];
 
-		if (!pkt || !ctx) {
+		if (!pkt || !(ctx = make_ctx(&g, prog_type, pkt, len))) {
 			free(pkt);
-			free(ctx);
 			bpfvm_prog_free(prog);
 			return bpfvm_errorf(-ENOMEM, "out of memory");
 		}
@@ -1060,15 +1204,10 @@ int bpfvm_soundness_check(struct bpfvm_soundness *s, const struct bpfvm_insn *in
 		for (uint32_t i = 0; i < VALUE_SIZE; i++)
 			value[i] = (uint8_t)rnd(&g);
 		bpfvm_map_update_elem(s->maps[0], &key, value, 0);
-		memset(ctx, 0, sizeof(*ctx));
-		ctx->md.ingress_ifindex = ctx_scalar(&g);
-		ctx->md.rx_queue_index = ctx_scalar(&g);
-		ctx->data = ctx->data_meta = (uint64_t)(uintptr_t)pkt;
-		ctx->data_end = (uint64_t)(uintptr_t)(pkt + len);
-		ctx->pkt.buf = pkt;
-		ctx->pkt.buf_end = pkt + len;
 		bpfvm_exec_run(exec, ctx, &state);
-		free(pkt);
+		/* tc helpers may have moved the packet to a new buffer */
+		free(prog_type == 3 ? ((struct bpfvm_skb_ctx *)ctx)->pkt.buf
+				    : ((struct bpfvm_xdp_ctx *)ctx)->pkt.buf);
 		free(ctx);
 	}
 	bpfvm_prog_free(prog);

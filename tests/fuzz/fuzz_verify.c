@@ -1,5 +1,5 @@
 /* libFuzzer target for the verifier's soundness: any byte string is taken as
- * instructions (8 bytes each) and loaded as an XDP program with the maps of
+ * instructions (8 bytes each) and loaded as an XDP or (odd sizes) tc program with the maps of
  * src/exec/soundness.h; whatever the verifier accepts runs in the interpreter
  * on exactly-sized packets, so an accepted program that reads or writes out
  * of bounds or dereferences NULL aborts under ASan. Run it with a timeout
@@ -30,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!insns)
 		return 0;
 	memcpy(insns, data, cnt * sizeof(*insns));
-	bpfvm_soundness_check(s, insns, cnt, size, 8);
+	bpfvm_soundness_check(s, insns, cnt, size % 2 ? 3 : 6, size, 8);
 	free(insns);
 	return 0;
 }

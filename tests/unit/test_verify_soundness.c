@@ -65,17 +65,17 @@ int main(void)
 	CHECK(bpfvm_soundness_new(&s) == 0);
 	for (uint64_t i = 0; i < PROGRAMS; i++) {
 		struct bpfvm_insn *insns;
-		uint32_t cnt;
+		uint32_t cnt, type;
 		int r;
 
-		if (bpfvm_soundness_generate(SEED, i, &insns, &cnt)) {
+		if (bpfvm_soundness_generate(SEED, i, &insns, &cnt, &type)) {
 			CHECK(!"generate");
 			break;
 		}
 		free(current);
 		current = bpfvm_difftest_listing(insns, cnt);
 		alarm(5);
-		r = bpfvm_soundness_check(s, insns, cnt, SEED ^ i, 32);
+		r = bpfvm_soundness_check(s, insns, cnt, type, SEED ^ i, 32);
 		alarm(0);
 		free(insns);
 		if (r < 0) {
