@@ -67,6 +67,8 @@ BPFVM_HELPER(skb_adjust_room);
 /* tunnel.c */
 BPFVM_HELPER(skb_get_tunnel_key);
 BPFVM_HELPER(skb_set_tunnel_key);
+BPFVM_HELPER(skb_get_tunnel_opt);
+BPFVM_HELPER(skb_set_tunnel_opt);
 /* perf_output.c */
 BPFVM_HELPER(perf_event_output);
 /* csum.c */

@@ -1,6 +1,6 @@
-/* bpf_skb_set_tunnel_key and bpf_skb_get_tunnel_key: the tunnel metadata a
- * tc program attaches to an skb for a collect_md tunnel device to
- * encapsulate with, and reads back. Linux keeps it in a metadata dst (struct
+/* bpf_skb_set/get_tunnel_key and bpf_skb_set/get_tunnel_opt: the tunnel
+ * metadata (and its options) a tc program attaches to an skb for a
+ * collect_md tunnel device to encapsulate with, and reads back. Linux keeps it in a metadata dst (struct
  * ip_tunnel_info); bpfvm keeps the same fields in the skb context. As in
  * Linux, set writes a transmit key (remote = destination) and get reads it as
  * a receive key (remote = source), so the addresses swap on a read back; a
@@ -24,6 +24,8 @@
 #define TUN_SEQ_BIT 3
 #define TUN_DONT_FRAGMENT_BIT 8
 #define TUN_NOCACHE_BIT 13
+/* TUNNEL_OPTIONS_PRESENT: the Geneve, VXLAN, ERSPAN and GTP option bits. */
+#define TUN_OPTIONS_PRESENT (1u << 11 | 1u << 12 | 1u << 14 | 1u << 15)
 
 /* struct bpf_tunnel_key (UAPI) */
 struct tunnel_key {
@@ -132,6 +134,46 @@ BPFVM_HELPER(skb_get_tunnel_key)
 	}
 	memcpy(to, &k, size);
 	return 0;
+clear:
+	memset(to, 0, size);
+	return (uint64_t)(int64_t)err;
+}
+
+/* Options belong to the metadata set_tunnel_key attached; they replace any
+ * earlier ones and mark the key as carrying options (unless empty). */
+BPFVM_HELPER(skb_set_tunnel_opt)
+{
+	struct bpfvm_skb_ctx *s = (struct bpfvm_skb_ctx *)(uintptr_t)r1;
+	uint32_t size = (uint32_t)r3;
+
+	if (!(s->state & BPFVM_SKB_TUNNEL) || (size & 3))
+		return (uint64_t)-EINVAL;
+	if (size > sizeof(s->tun.opts))
+		return (uint64_t)-ENOMEM;
+	s->tun.opts_len = (uint8_t)size;
+	if (size) {
+		memcpy(s->tun.opts, (const void *)(uintptr_t)r2, size);
+		s->tun.tun_flags |= TUN_OPTIONS_PRESENT;
+	}
+	return 0;
+}
+
+/* Returns the options' length; the rest of the buffer is zeroed. */
+BPFVM_HELPER(skb_get_tunnel_opt)
+{
+	const struct bpfvm_skb_ctx *s = (const struct bpfvm_skb_ctx *)(uintptr_t)r1;
+	uint8_t *to = (uint8_t *)(uintptr_t)r2;
+	uint32_t size = (uint32_t)r3, len = s->tun.opts_len;
+	int err = -ENOENT;
+
+	if (!(s->state & BPFVM_SKB_TUNNEL) || !(s->tun.tun_flags & TUN_OPTIONS_PRESENT))
+		goto clear;
+	err = -ENOMEM;
+	if (size < len)
+		goto clear;
+	memcpy(to, s->tun.opts, len);
+	memset(to + len, 0, size - len);
+	return len;
 clear:
 	memset(to, 0, size);
 	return (uint64_t)(int64_t)err;

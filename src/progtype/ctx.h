@@ -97,6 +97,8 @@ struct bpfvm_tunnel_info {
 	uint8_t tos;
 	uint8_t ttl;
 	bool ipv6;
+	uint8_t opts_len;  /* bpf_skb_set_tunnel_opt's options (Geneve, VXLAN GBP, ...) */
+	uint8_t opts[255];
 };
 
 /* The skb helpers that move or resize the packet (helpers/skb.c) may replace

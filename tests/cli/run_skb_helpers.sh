@@ -141,6 +141,14 @@ if res:
              7 << 32 | 9, neg(EPROTO), neg(EINVAL), 0, 2 << 32 | 0x23456],
        "tun_v6: the key read back (label masked to 20 bits), flags, layouts")
 
+res = run("run_skb_tunnel", "tun_opt", data=pkt)
+if res:
+    got = [le(bytes.fromhex(v)) for k, v in find_map(res, "tun_out")][:15]
+    # flags: htons(0xf805) = NOCACHE, the four option bits, KEY, CSUM
+    eq(got, [neg(EINVAL), neg(2), 0, neg(2), neg(EINVAL), 0, 0x05f8,
+             neg(ENOMEM), 8, 0x0102030405060708, 0, neg(ENOMEM), 0, 4, 0],
+       "tun_opt: options need a key, 4-byte units, at most 255 bytes; flags; read back")
+
 # Helpers Linux allows only for tc are refused elsewhere at load time.
 rc, o, err = bpfvm(["verify", obj("run_skb_helpers"), "--type", "socket_filter"])
 check(rc == 1 and "skb_" in err, "socket_filter may not call the skb reshaping helpers: %s"

@@ -1,8 +1,8 @@
 /* bpf_skb_set_tunnel_key / bpf_skb_get_tunnel_key from tc: reading without
  * metadata, an IPv4 and an IPv6 key set and read back (Linux reads the
  * transmit key it set as a receive key: remote and local swap), the tunnel
- * flags the set flags give, the older short layouts, and every refusal. Each
- * result lands in tun_out (slot i = the i-th check). */
+ * flags the set flags give, the older short layouts, tunnel options, and
+ * every refusal. Each result lands in tun_out (slot i = the i-th check). */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -74,6 +74,36 @@ int tun_v6(struct __sk_buff *skb)
 	put(7, bpf_skb_get_tunnel_key(skb, &g, KEY_V4_ONLY, BPF_F_TUNINFO_IPV6));
 	put(8, bpf_skb_get_tunnel_key(skb, &g, 28, BPF_F_TUNINFO_IPV6));
 	put(9, (__u64)g.remote_ipv6[3] << 32 | g.tunnel_label);
+	return TC_ACT_OK;
+}
+
+/* Tunnel options: only on metadata set_tunnel_key attached, in 4-byte units,
+ * at most 255 bytes; read back with their length. */
+SEC("tc")
+int tun_opt(struct __sk_buff *skb)
+{
+	struct bpf_tunnel_key k = { .tunnel_id = 5, .remote_ipv4 = 0x0a000001 };
+	__u64 opt = 0x0102030405060708ull;
+	__u64 buf[2] = { ~0ull, ~0ull };
+	__u8 big[256] = {};
+
+	put(0, bpf_skb_set_tunnel_opt(skb, &opt, sizeof(opt)));
+	put(1, bpf_skb_get_tunnel_opt(skb, buf, sizeof(buf)));
+	put(2, bpf_skb_set_tunnel_key(skb, &k, sizeof(k), 0));
+	put(3, bpf_skb_get_tunnel_opt(skb, buf, sizeof(buf)));
+	put(4, bpf_skb_set_tunnel_opt(skb, &opt, 6));
+	put(5, bpf_skb_set_tunnel_opt(skb, &opt, sizeof(opt)));
+	bpf_skb_get_tunnel_key(skb, &k, sizeof(k), BPF_F_TUNINFO_FLAGS);
+	put(6, k.tunnel_flags);
+	put(7, bpf_skb_get_tunnel_opt(skb, buf, 4));
+	buf[0] = buf[1] = ~0ull;
+	put(8, bpf_skb_get_tunnel_opt(skb, buf, sizeof(buf)));
+	put(9, buf[0]);
+	put(10, buf[1]);
+	put(11, bpf_skb_set_tunnel_opt(skb, big, sizeof(big)));
+	put(12, bpf_skb_set_tunnel_opt(skb, big, 4));
+	put(13, bpf_skb_get_tunnel_opt(skb, buf, sizeof(buf)));
+	put(14, buf[0]);
 	return TC_ACT_OK;
 }
 
