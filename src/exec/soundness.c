@@ -786,7 +786,43 @@ static void block_join(struct gen *g)
 	int32_t a = 1 + (int32_t)pick(g, 16), b = 1 + (int32_t)pick(g, 16);
 	uint32_t skip, over;
 
-	switch (pick(g, 3)) {
+	switch (pick(g, 5)) {
+	case 3: /* a packet pointer checked on one path only */
+		mov_reg(g, 2, 6);
+		skip = g->n;
+		emit(g, BPF_JMP | BPF_K | BPF_JSET, 9, 0, 0, 1 << pick(g, 3));
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, a);
+		jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 7, 0);
+		land_here(g, skip);
+		access(g, 2, edge_off(g, a, size), size);
+		break;
+	case 4: { /* a stack slot holding a pointer on one path, a scalar on the other */
+		static const int32_t junk[] = { 0, 0x7f000000, 1 };
+
+		mov_reg(g, 2, 6);
+		mov_reg(g, 3, 6);
+		alu(g, BPF_ALU64, BPF_ADD, 3, a);
+		jump_out(g, BPF_JMP | BPF_X | BPF_JGT, 3, 7, 0);
+		skip = g->n;
+		emit(g, BPF_JMP | BPF_K | BPF_JSET, 9, 0, 0, 1 << pick(g, 3));
+		emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 2, -48, 0);
+		over = g->n;
+		emit(g, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+		land_here(g, skip);
+		if (chance(g, 2)) {
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, -48, junk[pick(g, 3)]);
+		} else {
+			/* the same pointer moved: a different offset in the slot */
+			mov_reg(g, 4, 2);
+			alu(g, BPF_ALU64, BPF_ADD, 4, b);
+			emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 4, -48, 0);
+		}
+		land_here(g, over);
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 4, 10, -48, 0);
+		access(g, 4, edge_off(g, a, size), size);
+		break;
+	}
 	case 0: /* packet ranges a and b */
 		mov_reg(g, 2, 6);
 		mov_reg(g, 3, 6);
