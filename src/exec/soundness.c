@@ -6,11 +6,12 @@
  * not; how many bytes the access after it touches; the mask or bound on an
  * offset and the arithmetic done on it after the bound; which copy of a map
  * lookup's result is checked for null and which is used; whether a spilled
- * pointer is partly overwritten before it is filled. Most variants are safe,
- * the rest are one step away, so that both an over-strict and an unsound
- * verifier show. Registers: r6 = data, r7 = data_end, r8 = a scalar from the
- * context or the packet, r9 = scratch that survives calls. Every failed check
- * jumps to the common exit. */
+ * pointer is partly overwritten before it is filled; whether packet pointers
+ * from before a helper that moves the packet are used after it. Most variants
+ * are safe and the rest one step away, where an unsound rule shows first.
+ * Registers: r6 = data, r7 = data_end, r8 = a scalar from the context or the
+ * packet, r9 = a context field (ingress_ifindex for XDP, mark for tc); tc
+ * programs keep r1 at fp-440. Every failed check jumps to the common exit. */
 #include "exec/soundness.h"
 
 #include <errno.h>
@@ -444,6 +445,7 @@ static void lookup(struct gen *g, uint8_t *use)
 static void block_map(struct gen *g)
 {
 	uint8_t use, size = sizes[pick(g, 4)];
+	int32_t max;
 
 	load_r8(g);
 	lookup(g, &use);
@@ -451,7 +453,7 @@ static void block_map(struct gen *g)
 		access(g, use, edge_off(g, VALUE_SIZE, size), size);
 		return;
 	}
-	int32_t max = bound_r8(g);
+	max = bound_r8(g);
 
 	add_reg(g, use, 8);
 	access(g, use, edge_off(g, VALUE_SIZE - max, size), size);
@@ -1177,6 +1179,8 @@ static uint32_t ctx_scalar(struct gen *g)
 /* The context of one run, with the packet at pkt (malloc'd, len bytes). */
 static void *make_ctx(struct gen *g, uint32_t prog_type, uint8_t *pkt, uint32_t len)
 {
+	struct bpfvm_xdp_ctx *x;
+
 	if (prog_type == 3) {
 		struct bpfvm_skb_ctx *c = calloc(1, sizeof(*c));
 
@@ -1192,8 +1196,7 @@ static void *make_ctx(struct gen *g, uint32_t prog_type, uint8_t *pkt, uint32_t 
 		c->mac_len = 14;
 		return c;
 	}
-	struct bpfvm_xdp_ctx *x = calloc(1, sizeof(*x));
-
+	x = calloc(1, sizeof(*x));
 	if (!x)
 		return NULL;
 	x->md.ingress_ifindex = ctx_scalar(g);
