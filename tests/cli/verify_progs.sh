@@ -62,6 +62,8 @@ check_reject ip_before_check "packet access of 1 bytes at offset 23, but only 14
 check_reject lookup_unchecked "may be null"
 check_reject ringbuf_leak "exit without submitting or discarding a ring buffer record"
 check_reject index_unmasked "map value access of 1 bytes at offsets \[0, 4294967295\] may be outside the 64 bytes"
+# Packet pointers do not survive a helper that may move the packet.
+check_reject stale_after_adjust_room "r[0-9] is not initialised"
 rm -f /tmp/verify_progs.$$
 if [ $count -eq 0 ]; then
 	echo "FAIL: no run_*.o in $BPFVM_PROGS"

@@ -4,6 +4,7 @@
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/ip.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
 struct {
@@ -77,3 +78,17 @@ int index_unmasked(struct xdp_md *ctx)
 }
 
 char LICENSE[] SEC("license") = "GPL";
+
+/* Reads the Ethernet header through a pointer checked before
+ * bpf_skb_adjust_room, which may have moved the packet. */
+SEC("tc")
+int stale_after_adjust_room(struct __sk_buff *skb)
+{
+	void *data = (void *)(long)skb->data, *data_end = (void *)(long)skb->data_end;
+	struct ethhdr *eth = data;
+
+	if ((void *)(eth + 1) > data_end)
+		return TC_ACT_OK;
+	bpf_skb_adjust_room(skb, 20, BPF_ADJ_ROOM_MAC, 0);
+	return eth->h_proto == 8 ? TC_ACT_SHOT : TC_ACT_OK;
+}
