@@ -43,7 +43,8 @@ struct gen {
 	uint32_t outs[MAX_FIXUPS], nout; /* jumps to the common exit */
 	uint32_t calls[MAX_FIXUPS], ncall; /* calls to the subprogram */
 	int sub;                         /* which subprogram body (-1: none) */
-	uint32_t sub_k, sub_bound, sub_size;
+	uint32_t sub_k, sub_bound, sub_size, sub_ret_max;
+	bool sub_clobber;
 	uint32_t cbs[MAX_FIXUPS], ncb;   /* lddw of the bpf_loop callback */
 	uint32_t cb_k, cb_bound, cb_size, cb_ret;
 	bool skb; /* SCHED_CLS: the context is spilled at CTX_SLOT */
@@ -519,6 +520,8 @@ static void block_call(struct gen *g)
 		g->sub_size = sizes[pick(g, 4)];
 		g->sub_bound = pick(g, 32);
 		g->sub_k = (uint32_t)edge_off(g, 32 - (int32_t)g->sub_bound, (uint8_t)g->sub_size);
+		g->sub_ret_max = pick(g, 32);
+		g->sub_clobber = chance(g, 2);
 	}
 	for (int16_t off = -32; off < 0; off += 8)
 		emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
@@ -532,6 +535,17 @@ static void block_call(struct gen *g)
 	}
 	g->calls[g->ncall++] = g->n;
 	emit(g, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0);
+	if (chance(g, 2)) {
+		/* the caller's buffer at an offset the callee returned (or at
+		 * the caller's r8, which the callee may have set in its frame) */
+		uint8_t size = sizes[pick(g, 4)];
+		uint8_t off_reg = chance(g, 3) ? 8 : 0;
+
+		mov_reg(g, 2, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 2, -32);
+		add_reg(g, 2, off_reg);
+		access(g, 2, edge_off(g, 32 - (int32_t)g->sub_ret_max, size), size);
+	}
 }
 
 static void emit_sub(struct gen *g)
@@ -546,7 +560,12 @@ static void emit_sub(struct gen *g)
 	}
 	add_reg(g, 1, 2);
 	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | size), 0, 1, (int16_t)g->sub_k, 0);
-	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, 0);
+	/* return r2 & mask (the caller indexes its buffer with it); the
+	 * callee's r8 is its own: the caller's comes back */
+	if (g->sub_clobber)
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, 0);
+	emit(g, BPF_ALU64 | BPF_X | BPF_MOV, 0, 2, 0, 0);
+	alu(g, BPF_ALU64, BPF_AND, 0, (int32_t)g->sub_ret_max);
 	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
