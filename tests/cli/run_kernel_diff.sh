@@ -243,6 +243,7 @@ case("tun_v6", "run_skb_tunnel", "tun_v6", data=pkt)
 case("tun_v4 x2", "run_skb_tunnel", "tun_v4", data=pkt, repeat=2)
 case("tun_opt", "run_skb_tunnel", "tun_opt", data=pkt)
 case("xdp_perf", "run_skb_perf", "xdp_perf", data=pkt)
+case("tc_emit", "run_skb_perf", "tc_emit", data=pkt)
 case("printk", "run_misc", "printk", data=pkt)
 case("time_rand_cpu", "run_misc", "time_rand_cpu", data=pkt)
 

@@ -43,6 +43,16 @@ int tc_perf(struct __sk_buff *skb)
 	return TC_ACT_OK;
 }
 
+/* One record, the result as the return value: for threads running at once. */
+SEC("tc")
+int tc_emit(struct __sk_buff *skb)
+{
+	__u64 data = 0x1122334455667788ull;
+
+	return bpf_perf_event_output(skb, &events, BPF_F_CURRENT_CPU | (14ull << 32), &data,
+				     sizeof(data));
+}
+
 SEC("xdp")
 int xdp_perf(struct xdp_md *xdp)
 {
