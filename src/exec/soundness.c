@@ -219,11 +219,28 @@ static int32_t bound_r8(struct gen *g)
 	uint8_t jcls = chance(g, 3) ? BPF_JMP32 : BPF_JMP;
 	int32_t max;
 
-	switch (pick(g, 8)) {
+	switch (pick(g, 10)) {
 	case 0:
 	case 1:
 		max = masks[pick(g, sizeof(masks) / sizeof(masks[0]))];
 		alu(g, cls, BPF_AND, 8, max);
+		break;
+	case 8: /* against a register holding the bound, either operand order */
+		max = (int32_t)pick(g, 40);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, max);
+		if (chance(g, 2))
+			jump_out(g, (uint8_t)(jcls | BPF_X | (chance(g, 4) ? BPF_JSGT : BPF_JGT)), 8, 5,
+				 0);
+		else
+			jump_out(g, (uint8_t)(jcls | BPF_X | (chance(g, 4) ? BPF_JSLT : BPF_JLT)), 5, 8,
+				 0);
+		break;
+	case 9: /* both ends against registers, the lower one signed */
+		max = (int32_t)pick(g, 40);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, chance(g, 4) ? -1 : 0);
+		jump_out(g, (uint8_t)(jcls | BPF_X | BPF_JSGT), 5, 8, 0);
+		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 5, 0, 0, max);
+		jump_out(g, (uint8_t)(jcls | BPF_X | (chance(g, 3) ? BPF_JSGE : BPF_JSGT)), 8, 5, 0);
 		break;
 	case 5: /* if r8 & ~mask goto out */
 		max = masks[pick(g, sizeof(masks) / sizeof(masks[0]))];
