@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 
 jobs=$(nproc 2>/dev/null || echo 2)
-threaded='test_map_concurrency test_map_ringbuf test_helper_direct'
+threaded='test_map_concurrency test_map_ringbuf test_map_perf test_helper_direct'
 
 echo "== the multi-threaded tests under ThreadSanitizer"
 cmake -S . -B build-tsan -DBPFVM_WERROR=ON -DBPFVM_TSAN=ON >/dev/null
