@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "maps/map.h"
+#include "maps/wake.h"
 #include "util/error.h"
 
 #define REC_HDR 8 /* struct perf_event_header */
@@ -49,9 +50,7 @@ struct bpfvm_perf_buffer {
 	uint8_t *scratch;
 };
 
-static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
-static atomic_uint wake_waiters;
+static struct bpfvm_wake wake = BPFVM_WAKE_INIT;
 
 static struct perf_array *to_pa(struct bpfvm_map *map)
 {
@@ -157,11 +156,8 @@ long bpfvm_perf_event_output(struct bpfvm_map *map, uint64_t flags, const void *
 		}
 	}
 	bpfvm_spin_unlock(&s->lock);
-	if (!ret && atomic_load(&wake_waiters)) {
-		pthread_mutex_lock(&wake_lock);
-		pthread_cond_broadcast(&wake_cond);
-		pthread_mutex_unlock(&wake_lock);
-	}
+	if (!ret)
+		bpfvm_wake_signal(&wake);
 	return ret;
 }
 
@@ -265,33 +261,28 @@ int bpfvm_perf_buffer_consume(struct bpfvm_perf_buffer *pb)
 	return n;
 }
 
+struct poll_state {
+	struct bpfvm_perf_buffer *pb;
+	int n;
+};
+
+/* Consumes as it checks: a record is ready when consuming found one. */
+static bool perf_ready(void *arg)
+{
+	struct poll_state *ps = arg;
+
+	ps->n = bpfvm_perf_buffer_consume(ps->pb);
+	return ps->n != 0;
+}
+
 int bpfvm_perf_buffer_poll(struct bpfvm_perf_buffer *pb, int timeout_ms)
 {
-	struct timespec deadline;
-	int n = bpfvm_perf_buffer_consume(pb), err = 0;
+	struct poll_state ps = { pb, bpfvm_perf_buffer_consume(pb) };
 
-	if (n || !timeout_ms)
-		return n;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	if (timeout_ms > 0) {
-		deadline.tv_sec += timeout_ms / 1000;
-		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
-	}
-	pthread_mutex_lock(&wake_lock);
-	atomic_fetch_add(&wake_waiters, 1);
-	while (!(n = bpfvm_perf_buffer_consume(pb)) && err != ETIMEDOUT) {
-		if (timeout_ms < 0)
-			pthread_cond_wait(&wake_cond, &wake_lock);
-		else
-			err = pthread_cond_timedwait(&wake_cond, &wake_lock, &deadline);
-	}
-	atomic_fetch_sub(&wake_waiters, 1);
-	pthread_mutex_unlock(&wake_lock);
-	return n;
+	if (ps.n || !timeout_ms)
+		return ps.n;
+	bpfvm_wake_wait(&wake, timeout_ms, perf_ready, &ps);
+	return ps.n;
 }
 
 void bpfvm_perf_buffer_free(struct bpfvm_perf_buffer *pb)

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "maps/map.h"
+#include "maps/wake.h"
 #include "util/error.h"
 
 #define RB_BUSY_BIT (1u << 31)
@@ -47,21 +48,7 @@ static struct bpfvm_ringbuf *to_rb(struct bpfvm_map *map)
 }
 
 /* The wake-up channel shared by every ring buffer. */
-static pthread_mutex_t wake_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t wake_cond = PTHREAD_COND_INITIALIZER;
-static atomic_uint wake_waiters;
-
-/* The caller committed with a seq_cst exchange; waiters announce themselves
- * with a seq_cst increment before they look at the ring (seq_cst loads), so
- * either the producer sees the waiter or the waiter sees the record. */
-static void wake_consumers(void)
-{
-	if (!atomic_load(&wake_waiters))
-		return;
-	pthread_mutex_lock(&wake_lock);
-	pthread_cond_broadcast(&wake_cond);
-	pthread_mutex_unlock(&wake_lock);
-}
+static struct bpfvm_wake wake = BPFVM_WAKE_INIT;
 
 static int rb_check(const struct bpfvm_map_create_opts *o)
 {
@@ -168,7 +155,7 @@ void bpfvm_ringbuf_submit(void *sample, uint64_t flags, bool discard)
 	cons = atomic_load_explicit(&rb->consumer_pos, memory_order_acquire) & rb->mask;
 	if ((flags & BPFVM_RB_FORCE_WAKEUP) ||
 	    (cons == rec_pos && !(flags & BPFVM_RB_NO_WAKEUP)))
-		wake_consumers();
+		bpfvm_wake_signal(&wake);
 }
 
 long bpfvm_ringbuf_output(struct bpfvm_map *map, const void *data, uint64_t size,
@@ -324,31 +311,17 @@ static bool has_data(struct bpfvm_ring_buffer *r)
 	return false;
 }
 
+static bool ring_ready(void *r)
+{
+	return has_data(r);
+}
+
 int bpfvm_ring_buffer_poll(struct bpfvm_ring_buffer *r, int timeout_ms)
 {
-	struct timespec deadline;
-	int n = bpfvm_ring_buffer_consume(r), err = 0;
+	int n = bpfvm_ring_buffer_consume(r);
 
 	if (n || !timeout_ms)
 		return n;
-	clock_gettime(CLOCK_REALTIME, &deadline);
-	if (timeout_ms > 0) {
-		deadline.tv_sec += timeout_ms / 1000;
-		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
-		if (deadline.tv_nsec >= 1000000000) {
-			deadline.tv_sec++;
-			deadline.tv_nsec -= 1000000000;
-		}
-	}
-	pthread_mutex_lock(&wake_lock);
-	atomic_fetch_add(&wake_waiters, 1);
-	while (!has_data(r) && err != ETIMEDOUT) {
-		if (timeout_ms < 0)
-			pthread_cond_wait(&wake_cond, &wake_lock);
-		else
-			err = pthread_cond_timedwait(&wake_cond, &wake_lock, &deadline);
-	}
-	atomic_fetch_sub(&wake_waiters, 1);
-	pthread_mutex_unlock(&wake_lock);
+	bpfvm_wake_wait(&wake, timeout_ms, ring_ready, r);
 	return bpfvm_ring_buffer_consume(r);
 }
