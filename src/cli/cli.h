@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 #define CLI_OK 0
@@ -39,6 +40,10 @@ int cli_disasm_object(const char *path, int argc, char **argv);
  * or for the programs of an object. */
 int cli_disasm_jited(const char *path, const uint8_t *data, size_t len, bool is_elf,
 		     const char *prog);
+
+/* Writes s as a JSON string; bytes outside printable ASCII are escaped, so
+ * the output is valid JSON whatever the object's names hold. */
+void cli_json_string(FILE *f, const char *s);
 
 /* Parses "interp" or "jit" (returns 0), else -EINVAL. */
 int cli_parse_engine(const char *name, int *engine);

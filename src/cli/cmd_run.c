@@ -176,20 +176,6 @@ static void print_hex(FILE *f, const uint8_t *p, size_t n)
 		fprintf(f, "%02x", p[i]);
 }
 
-static void print_json_string(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fprintf(f, "\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			fprintf(f, "\\u%04x", *s);
-		else
-			fputc(*s, f);
-	}
-	fputc('"', f);
-}
-
 /* A prog array's filled slots as [KEYHEX, PROGRAM-NAME], the names --map
  * takes for them. */
 static void print_prog_array_json(FILE *f, const struct bpfvm_instance *inst,
@@ -209,7 +195,7 @@ static void print_prog_array_json(FILE *f, const struct bpfvm_instance *inst,
 		first = false;
 		print_hex(f, (const uint8_t *)&k, sizeof(k));
 		fputs("\", ", f);
-		print_json_string(f, prog ? bpfvm_prog_name(prog) : "?");
+		cli_json_string(f, prog ? bpfvm_prog_name(prog) : "?");
 		fputc(']', f);
 	}
 	fputc(']', f);
@@ -299,7 +285,7 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 		struct bpfvm_map *map = bpfvm_instance_map(inst, i);
 
 		printf("%s", i ? ", " : "");
-		print_json_string(stdout, bpfvm_map_name(map));
+		cli_json_string(stdout, bpfvm_map_name(map));
 		printf(": ");
 		if (bpfvm_map_type(map) == BPFVM_MAP_TYPE_PROG_ARRAY)
 			print_prog_array_json(stdout, inst, map);

@@ -8,22 +8,6 @@
 #include "bpfvm/object.h"
 #include "cli/cli.h"
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20 || c >= 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
 static const char *prog_type_str(uint32_t t)
 {
 	const char *s = bpfvm_prog_type_name(t);
@@ -53,14 +37,14 @@ static const char *origin_str(enum bpfvm_map_origin o)
 static void json_map_def(const struct bpfvm_object *obj, const struct bpfvm_map_def *m)
 {
 	printf("{\"name\": ");
-	json_str(m->name);
+	cli_json_string(stdout, m->name);
 	printf(", \"type\": \"%s\", \"key_size\": %u, \"value_size\": %u, \"max_entries\": %u, "
 	       "\"flags\": %u, \"pinning\": %u, \"numa_node\": %u, \"origin\": \"%s\"",
 	       map_type_str(m->type), m->key_size, m->value_size, m->max_entries, m->map_flags,
 	       m->pinning, m->numa_node, origin_str(m->origin));
 	if (m->section) {
 		printf(", \"section\": ");
-		json_str(m->section);
+		cli_json_string(stdout, m->section);
 		printf(", \"frozen\": %s", m->frozen ? "true" : "false");
 	}
 	if (m->spin_lock_off >= 0)
@@ -77,8 +61,9 @@ static void json_map_def(const struct bpfvm_object *obj, const struct bpfvm_map_
 			const struct bpfvm_map_init_slot *s = &m->init_slots[i];
 
 			printf("%s[%u, ", i ? ", " : "", s->slot);
-			json_str(s->is_prog ? bpfvm_program_name(bpfvm_object_program(obj, s->index))
-					    : bpfvm_object_map(obj, s->index)->name);
+			cli_json_string(stdout,
+					s->is_prog ? bpfvm_program_name(bpfvm_object_program(obj, s->index))
+						   : bpfvm_object_map(obj, s->index)->name);
 			printf("]");
 		}
 		printf("]");
@@ -91,16 +76,16 @@ static void show_json(const struct bpfvm_object *obj)
 	uint32_t n = bpfvm_object_program_count(obj);
 
 	printf("{\"license\": ");
-	json_str(bpfvm_object_license(obj));
+	cli_json_string(stdout, bpfvm_object_license(obj));
 	printf(", \"programs\": [");
 	for (uint32_t i = 0; i < n; i++) {
 		const struct bpfvm_program *p = bpfvm_object_program(obj, i);
 		const char *at = bpfvm_attach_type_name(bpfvm_program_expected_attach_type(p));
 
 		printf("%s\n  {\"name\": ", i ? "," : "");
-		json_str(bpfvm_program_name(p));
+		cli_json_string(stdout, bpfvm_program_name(p));
 		printf(", \"section\": ");
-		json_str(bpfvm_program_section(p));
+		cli_json_string(stdout, bpfvm_program_section(p));
 		printf(", \"type\": \"%s\", \"attach_type\": \"%s\", \"insns\": %u, "
 		       "\"insns_linked\": %u, \"legacy_symbol\": %s",
 		       prog_type_str(bpfvm_program_type(p)), at ? at : "unknown",
@@ -111,7 +96,7 @@ static void show_json(const struct bpfvm_object *obj)
 			       prog_type_str(bpfvm_program_legacy_type(p)));
 		if (bpfvm_program_error(p)) {
 			printf(", \"error\": ");
-			json_str(bpfvm_program_error(p));
+			cli_json_string(stdout, bpfvm_program_error(p));
 		}
 		printf("}");
 	}

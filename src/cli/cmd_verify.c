@@ -86,20 +86,6 @@ static const char *line_of(void *cookie, uint32_t insn)
 	return bpfvm_program_source_pos(cookie, insn, buf, sizeof(buf));
 }
 
-static void print_json_string(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			printf("\\%c", *s);
-		else if ((unsigned char)*s < 0x20)
-			printf("\\u%04x", *s);
-		else
-			putchar(*s);
-	}
-	putchar('"');
-}
-
 static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_result *r,
 		       bool first)
 {
@@ -107,22 +93,22 @@ static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_
 	bool ok = r->verdict == BPFVM_VERIFY_ACCEPTED;
 
 	printf("%s{\"name\": ", first ? "" : ", ");
-	print_json_string(bpfvm_program_name(p));
+	cli_json_string(stdout, bpfvm_program_name(p));
 	printf(", \"section\": ");
-	print_json_string(bpfvm_program_section(p));
+	cli_json_string(stdout, bpfvm_program_section(p));
 	printf(", \"type\": ");
-	print_json_string(type ? type : "unknown");
+	cli_json_string(stdout, type ? type : "unknown");
 	printf(", \"verdict\": \"%s\"", ok ? "accepted" : "rejected");
 	if (ok) {
 		printf(", \"insn\": null, \"line\": null, \"message\": null");
 	} else {
 		printf(", \"insn\": %u, \"line\": ", r->insn);
 		if (r->line[0])
-			print_json_string(r->line);
+			cli_json_string(stdout, r->line);
 		else
 			printf("null");
 		printf(", \"message\": ");
-		print_json_string(r->message);
+		cli_json_string(stdout, r->message);
 	}
 	printf(", \"insns_processed\": %" PRIu64 ", \"states\": %" PRIu64
 	       ", \"peak_bytes\": %" PRIu64 ", \"time_us\": %.1f}",

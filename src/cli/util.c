@@ -115,3 +115,19 @@ int cli_parse_engine(const char *name, int *engine)
 		return bpfvm_errorf(-EINVAL, "unknown engine '%s' (expected interp or jit)", name);
 	return 0;
 }
+
+void cli_json_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c >= 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
