@@ -19,8 +19,9 @@
  * are lddw with src_reg BPF_PSEUDO_MAP_IDX (5) or BPF_PSEUDO_MAP_IDX_VALUE (6)
  * and imm = an index into `maps`, the program type and expected attach type
  * (Linux's ids), and optionally the source line of each instruction for
- * messages. The loader (object.h) builds it from an ELF object; tests build it
- * from assembly. */
+ * messages. The loader (object.h) builds it from an ELF object, with the map
+ * descriptions from bpfvm_verify_maps_from_object() or _from_live(); tests
+ * build it from assembly. */
 #ifndef BPFVM_VERIFY_H
 #define BPFVM_VERIFY_H
 
@@ -87,6 +88,30 @@ struct bpfvm_verify_result {
 	uint64_t time_ns;         /* CPU time of the verifying thread */
 	uint32_t stack_depth;     /* deepest combined stack of a call chain */
 };
+
+/* The map descriptions of a program's maps, laid out as `maps`/`map_values`
+ * of the input expect: entry i describes the program's map i (map index i of
+ * the object, or maps[i] given to bpfvm_prog_load), followed by one entry per
+ * map-in-map inner template, named by its outer map's inner_map. values[] is
+ * parallel: the contents of frozen read-only maps (.rodata), else NULL; they
+ * point into the object or the live maps, which must outlive the use. */
+struct bpfvm_verify_maps {
+	struct bpfvm_verify_map *maps;
+	const uint8_t **values;
+	uint32_t cnt;
+};
+
+struct bpfvm_object;
+struct bpfvm_map;
+
+/* Built from an object's map definitions (nothing is created), as `bpfvm
+ * verify` judges an object; or from the live maps a program is loaded
+ * against. Both describe the same object's maps identically. Return 0 or
+ * -ENOMEM; free with bpfvm_verify_maps_free. */
+int bpfvm_verify_maps_from_object(const struct bpfvm_object *obj, struct bpfvm_verify_maps *out);
+int bpfvm_verify_maps_from_live(struct bpfvm_map *const *maps, uint32_t cnt,
+				struct bpfvm_verify_maps *out);
+void bpfvm_verify_maps_free(struct bpfvm_verify_maps *m);
 
 /* Verifies a program. Returns 0 when it is accepted, -EACCES when it is
  * rejected (out->message says why; bpfvm_last_error() has the same text), or

@@ -40,45 +40,6 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return 0;
 }
 
-/* The object's map definitions as the verifier sees them; a map-in-map's
- * inner template becomes one more entry after the object's maps. */
-static struct bpfvm_verify_map *describe_maps(const struct bpfvm_object *obj, uint32_t *cnt,
-					       const uint8_t ***values)
-{
-	uint32_t n = bpfvm_object_map_count(obj), extra = n;
-	struct bpfvm_verify_map *maps = calloc(2 * (size_t)n + 1, sizeof(*maps));
-
-	*values = calloc(2 * (size_t)n + 1, sizeof(**values));
-	if (!maps || !*values) {
-		free(maps);
-		free(*values);
-		return NULL;
-	}
-	for (uint32_t i = 0; i < n; i++) {
-		const struct bpfvm_map_def *d = bpfvm_object_map(obj, i);
-
-		/* frozen global data (.rodata): its constants, as the loader
-		 * will create it */
-		if (d->frozen && d->initial_value)
-			(*values)[i] = d->initial_value;
-
-		maps[i] = (struct bpfvm_verify_map){ d->type, d->key_size, d->value_size,
-						     d->max_entries, d->map_flags,
-						     d->spin_lock_off, -1 };
-		if (d->inner) {
-			maps[extra] = (struct bpfvm_verify_map){
-				d->inner->type, d->inner->key_size, d->inner->value_size,
-				d->inner->max_entries, d->inner->map_flags,
-				d->inner->spin_lock_off, -1 };
-			maps[i].inner_map = (int32_t)extra++;
-		} else if (d->inner_map_idx >= 0) {
-			maps[i].inner_map = d->inner_map_idx;
-		}
-	}
-	*cnt = extra;
-	return maps;
-}
-
 static const char *line_of(void *cookie, uint32_t insn)
 {
 	static char buf[256];
@@ -116,8 +77,7 @@ static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_
 }
 
 static int verify_program(const char *obj_path, struct bpfvm_program *p,
-			  const struct bpfvm_verify_map *maps, const uint8_t *const *values,
-			  uint32_t map_cnt, struct bpfvm_verify_result *r)
+			  const struct bpfvm_verify_maps *maps, struct bpfvm_verify_result *r)
 {
 	struct bpfvm_verify_input in = { 0 };
 	const char *link_error = bpfvm_program_error(p);
@@ -136,9 +96,9 @@ static int verify_program(const char *obj_path, struct bpfvm_program *p,
 	in.insn_cnt = bpfvm_program_insn_cnt(p);
 	in.prog_type = bpfvm_program_type(p);
 	in.expected_attach_type = bpfvm_program_expected_attach_type(p);
-	in.maps = maps;
-	in.map_cnt = map_cnt;
-	in.map_values = values;
+	in.maps = maps->maps;
+	in.map_cnt = maps->cnt;
+	in.map_values = maps->values;
 	in.line_of = line_of;
 	in.cookie = p;
 	memset(r, 0, sizeof(*r));
@@ -158,9 +118,8 @@ int cmd_verify(int argc, char **argv)
 {
 	struct verify_args a = { 0 };
 	struct bpfvm_object *obj = NULL;
-	struct bpfvm_verify_map *maps = NULL;
-	const uint8_t **values = NULL;
-	uint32_t map_cnt = 0, checked = 0;
+	struct bpfvm_verify_maps maps;
+	uint32_t checked = 0;
 	int err, status = CLI_OK;
 
 	if ((err = parse_args(argc, argv, &a)))
@@ -171,10 +130,9 @@ int cmd_verify(int argc, char **argv)
 		bpfvm_object_free(obj);
 		return cli_fail("%s: no program named '%s'", a.obj, a.prog);
 	}
-	maps = describe_maps(obj, &map_cnt, &values);
-	if (!maps) {
+	if (bpfvm_verify_maps_from_object(obj, &maps)) {
 		bpfvm_object_free(obj);
-		return cli_fail("out of memory");
+		return cli_fail("%s", bpfvm_last_error());
 	}
 	if (a.json)
 		printf("{\"programs\": [");
@@ -196,7 +154,7 @@ int cmd_verify(int argc, char **argv)
 			/* an old section name libbpf 0.x typed by prefix */
 			bpfvm_program_set_type(p, bpfvm_program_legacy_type(p));
 		}
-		if (verify_program(a.obj, p, maps, values, map_cnt, &r))
+		if (verify_program(a.obj, p, &maps, &r))
 			status = CLI_REJECTED;
 		if (a.json)
 			print_json(p, &r, checked == 0);
@@ -210,8 +168,7 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (a.json)
 		printf("]}\n");
-	free(maps);
-	free(values);
+	bpfvm_verify_maps_free(&maps);
 	bpfvm_object_free(obj);
 	return status;
 }

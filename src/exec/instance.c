@@ -51,6 +51,10 @@ static int create_map(struct bpfvm_instance *inst, uint32_t idx)
 		iopts.max_entries = def->inner->max_entries;
 		iopts.map_flags = def->inner->map_flags;
 		iopts.name = def->inner->name;
+		if (def->inner->spin_lock_off >= 0) {
+			iopts.has_spin_lock = true;
+			iopts.spin_lock_off = (uint32_t)def->inner->spin_lock_off;
+		}
 		if ((err = bpfvm_map_create(&iopts, &inner)))
 			goto fail;
 		opts.inner_map = inner;

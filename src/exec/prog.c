@@ -14,7 +14,6 @@
 #include "exec/prog_internal.h"
 #include "helpers/proto.h"
 #include "isa/opcodes.h"
-#include "maps/map.h"
 #include "progtype/ctx_rewrite.h"
 #include "util/error.h"
 
@@ -68,65 +67,26 @@ static int relocate_maps(struct bpfvm_insn *insns, uint32_t cnt,
 	return 0;
 }
 
-static void describe_map(const struct bpfvm_map *m, struct bpfvm_verify_map *out)
-{
-	out->type = m->type;
-	out->key_size = m->key_size;
-	out->value_size = m->value_size;
-	out->max_entries = m->max_entries;
-	out->flags = m->map_flags;
-	out->spin_lock_off = m->spin_lock_off;
-	out->inner_map = -1;
-}
-
-/* The verifier sees the maps as descriptions; a map-in-map's inner template
- * becomes one more description after the program's own maps. */
 static int verify(const struct bpfvm_insn *insns, uint32_t cnt,
 		  const struct bpfvm_prog_load_opts *opts)
 {
 	struct bpfvm_verify_input in = { .insns = insns, .insn_cnt = cnt };
 	struct bpfvm_verify_result res;
-	struct bpfvm_verify_map *maps;
-	const uint8_t **values;
-	uint32_t n = opts->map_cnt;
+	struct bpfvm_verify_maps maps;
 	int err;
 
-	maps = calloc(2 * (size_t)opts->map_cnt + 1, sizeof(*maps));
-	values = calloc(2 * (size_t)opts->map_cnt + 1, sizeof(*values));
-	if (!maps || !values) {
-		free(maps);
-		free(values);
-		return bpfvm_errorf(-ENOMEM, "out of memory");
-	}
-	for (uint32_t i = 0; i < opts->map_cnt; i++) {
-		struct bpfvm_map *m = opts->maps[i];
-		void *addr;
-
-		describe_map(m, &maps[i]);
-		/* A frozen map programs cannot write (.rodata) holds constants
-		 * the verifier may rely on, as Linux's does. */
-		if ((m->map_flags & BPFVM_F_RDONLY_PROG) && atomic_load(&m->frozen) &&
-		    !bpfvm_map_direct_value_addr(m, 0, &addr))
-			values[i] = addr;
-		if (m->has_inner) {
-			maps[n] = (struct bpfvm_verify_map){ m->inner_type, m->inner_key_size,
-							     m->inner_value_size,
-							     m->inner_max_entries, m->inner_flags,
-							     -1, -1 };
-			maps[i].inner_map = (int32_t)n++;
-		}
-	}
+	if ((err = bpfvm_verify_maps_from_live(opts->maps, opts->map_cnt, &maps)))
+		return err;
 	in.prog_type = opts->prog_type;
 	in.expected_attach_type = opts->expected_attach_type;
-	in.maps = maps;
-	in.map_cnt = n;
-	in.map_values = values;
+	in.maps = maps.maps;
+	in.map_cnt = maps.cnt;
+	in.map_values = maps.values;
 	in.line_of = opts->line_of;
 	in.cookie = opts->line_cookie;
 	memset(&res, 0, sizeof(res));
 	err = bpfvm_verify(&in, &res);
-	free(maps);
-	free(values);
+	bpfvm_verify_maps_free(&maps);
 	if (res.verdict == BPFVM_VERIFY_REJECTED)
 		return bpfvm_errorf(-EACCES, "%s%s%s", res.line, res.line[0] ? ": " : "",
 				    res.message);

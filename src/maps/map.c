@@ -91,6 +91,7 @@ void bpfvm_map_init(struct bpfvm_map *map, const struct bpfvm_map_create_opts *o
 		map->inner_value_size = opts->inner_map->value_size;
 		map->inner_max_entries = opts->inner_map->max_entries;
 		map->inner_flags = opts->inner_map->map_flags;
+		map->inner_spin_lock_off = opts->inner_map->spin_lock_off;
 	}
 	if (opts->name) {
 		strncpy(map->name, opts->name, sizeof(map->name) - 1);

@@ -71,6 +71,7 @@ struct bpfvm_map {
 	bool has_inner;
 	uint32_t inner_type, inner_key_size, inner_value_size, inner_max_entries,
 		inner_flags;
+	int32_t inner_spin_lock_off;
 	char name[BPFVM_MAP_NAME_LEN];
 	struct bpfvm_map_holder held; /* map-in-map: inner maps kept alive */
 };
