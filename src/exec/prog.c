@@ -122,7 +122,8 @@ int bpfvm_prog_load(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 	if (!prog->type) {
 		err = bpfvm_errorf(-EOPNOTSUPP, "program type %u cannot run in bpfvm (supported: "
 				   "xdp, socket_filter, sched_cls, sched_act, cgroup_skb, "
-				   "cgroup_sock_addr)", opts->prog_type);
+				   "cgroup_sock_addr, kprobe, tracepoint, raw_tracepoint, "
+				   "perf_event)", opts->prog_type);
 		goto fail;
 	}
 	if ((err = verify(copy, insn_cnt, opts)))

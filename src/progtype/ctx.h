@@ -124,10 +124,35 @@ struct bpfvm_sock_addr_ctx {
 	struct bpfvm_uapi_sock_addr sa;
 };
 
+/* struct pt_regs of x86-64 as the kernel lays it out (what a kprobe sees, and
+ * the start of struct bpf_perf_event_data): bpfvm's tracing contexts describe
+ * an x86-64 target whatever the host, as clang's -D__TARGET_ARCH_x86 and
+ * bpf_tracing.h's PT_REGS_* macros expect. */
+struct bpfvm_uapi_pt_regs {
+	uint64_t r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	uint64_t ax, cx, dx, si, di, orig_ax;
+	uint64_t ip, cs, flags, sp, ss;
+};
+
+struct bpfvm_uapi_perf_event_data {
+	struct bpfvm_uapi_pt_regs regs;
+	uint64_t sample_period;
+	uint64_t addr;
+};
+
+/* Linux's bounds on what tracing programs may read, which are also the sizes
+ * of bpfvm's runtime contexts for them (zero past what the caller supplies):
+ * a tracepoint record is read within PERF_MAX_TRACE_SIZE, a raw tracepoint's
+ * u64 args[] within MAX_BPF_FUNC_ARGS. */
+#define BPFVM_PERF_MAX_TRACE_SIZE 8192
+#define BPFVM_MAX_BPF_FUNC_ARGS 12
+
 _Static_assert(sizeof(struct bpfvm_uapi_xdp_md) == 24, "xdp_md layout");
 _Static_assert(sizeof(struct bpfvm_uapi_sk_buff) == 192, "__sk_buff layout");
 _Static_assert(offsetof(struct bpfvm_uapi_sk_buff, flow_keys) == 144, "__sk_buff layout");
 _Static_assert(offsetof(struct bpfvm_uapi_sk_buff, hwtstamp) == 184, "__sk_buff layout");
 _Static_assert(sizeof(struct bpfvm_uapi_sock_addr) == 72, "bpf_sock_addr layout");
+_Static_assert(sizeof(struct bpfvm_uapi_pt_regs) == 168, "x86-64 pt_regs layout");
+_Static_assert(sizeof(struct bpfvm_uapi_perf_event_data) == 184, "bpf_perf_event_data layout");
 
 #endif

@@ -10,6 +10,10 @@ extern const struct bpfvm_progtype bpfvm_progtype_sched_cls;
 extern const struct bpfvm_progtype bpfvm_progtype_sched_act;
 extern const struct bpfvm_progtype bpfvm_progtype_cgroup_skb;
 extern const struct bpfvm_progtype bpfvm_progtype_cgroup_sock_addr;
+extern const struct bpfvm_progtype bpfvm_progtype_kprobe;
+extern const struct bpfvm_progtype bpfvm_progtype_tracepoint;
+extern const struct bpfvm_progtype bpfvm_progtype_raw_tracepoint;
+extern const struct bpfvm_progtype bpfvm_progtype_perf_event;
 
 static const struct bpfvm_progtype *const types[] = {
 	&bpfvm_progtype_xdp,
@@ -18,6 +22,10 @@ static const struct bpfvm_progtype *const types[] = {
 	&bpfvm_progtype_sched_act,
 	&bpfvm_progtype_cgroup_skb,
 	&bpfvm_progtype_cgroup_sock_addr,
+	&bpfvm_progtype_kprobe,
+	&bpfvm_progtype_tracepoint,
+	&bpfvm_progtype_raw_tracepoint,
+	&bpfvm_progtype_perf_event,
 };
 
 const struct bpfvm_progtype *bpfvm_progtype_get(uint32_t id)

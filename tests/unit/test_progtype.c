@@ -3,6 +3,9 @@
  * answer as Linux does on representative cases. */
 #include <linux/bpf.h>
 #include <stddef.h>
+#if defined(__x86_64__)
+#include <linux/bpf_perf_event.h>
+#endif
 
 #include "progtype/ctx.h"
 #include "progtype/progtype.h"
@@ -33,11 +36,28 @@ static void test_layouts(void)
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, user_port);
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, msg_src_ip6);
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, sk);
+#if defined(__x86_64__)
+	/* the tracing contexts describe an x86-64 target: compared where the
+	 * host's headers are x86-64's */
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_pt_regs), sizeof(struct pt_regs));
+	/* the UAPI header names them rdi, rip, ...; the kernel's (and ours) di, ip */
+	CHECK_EQ_U64(offsetof(struct bpfvm_uapi_pt_regs, di), offsetof(struct pt_regs, rdi));
+	CHECK_EQ_U64(offsetof(struct bpfvm_uapi_pt_regs, ip), offsetof(struct pt_regs, rip));
+	CHECK_EQ_U64(offsetof(struct bpfvm_uapi_pt_regs, sp), offsetof(struct pt_regs, rsp));
+	CHECK_EQ_U64(offsetof(struct bpfvm_uapi_pt_regs, orig_ax), offsetof(struct pt_regs, orig_rax));
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_perf_event_data), sizeof(struct bpf_perf_event_data));
+	SAME_FIELD(bpfvm_uapi_perf_event_data, bpf_perf_event_data, sample_period);
+	SAME_FIELD(bpfvm_uapi_perf_event_data, bpf_perf_event_data, addr);
+#endif
 }
 
 static void test_ids(void)
 {
 	CHECK_EQ_U64(BPFVM_PROG_XDP, BPF_PROG_TYPE_XDP);
+	CHECK_EQ_U64(BPFVM_PROG_KPROBE, BPF_PROG_TYPE_KPROBE);
+	CHECK_EQ_U64(BPFVM_PROG_TRACEPOINT, BPF_PROG_TYPE_TRACEPOINT);
+	CHECK_EQ_U64(BPFVM_PROG_RAW_TRACEPOINT, BPF_PROG_TYPE_RAW_TRACEPOINT);
+	CHECK_EQ_U64(BPFVM_PROG_PERF_EVENT, BPF_PROG_TYPE_PERF_EVENT);
 	CHECK_EQ_U64(BPFVM_PROG_SCHED_CLS, BPF_PROG_TYPE_SCHED_CLS);
 	CHECK_EQ_U64(BPFVM_PROG_SOCKET_FILTER, BPF_PROG_TYPE_SOCKET_FILTER);
 	CHECK_EQ_U64(BPFVM_PROG_CGROUP_SKB, BPF_PROG_TYPE_CGROUP_SKB);
@@ -52,7 +72,9 @@ static void test_tables_sorted(void)
 {
 	static const uint32_t ids[] = { BPFVM_PROG_XDP, BPFVM_PROG_SOCKET_FILTER,
 					BPFVM_PROG_SCHED_CLS, BPFVM_PROG_SCHED_ACT,
-					BPFVM_PROG_CGROUP_SKB, BPFVM_PROG_CGROUP_SOCK_ADDR };
+					BPFVM_PROG_CGROUP_SKB, BPFVM_PROG_CGROUP_SOCK_ADDR,
+					BPFVM_PROG_KPROBE, BPFVM_PROG_TRACEPOINT,
+					BPFVM_PROG_RAW_TRACEPOINT, BPFVM_PROG_PERF_EVENT };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const struct bpfvm_progtype *pt = bpfvm_progtype_get(ids[i]);
@@ -117,11 +139,75 @@ static void test_access_rules(void)
 	CHECK(!bpfvm_progtype_helper_allowed(sa, BPF_FUNC_redirect));
 }
 
+/* Linux's *_is_valid_access of kernel/trace/bpf_trace.c, case by case. */
+static void test_tracing_access_rules(void)
+{
+	const struct bpfvm_progtype *kp = bpfvm_progtype_get(BPFVM_PROG_KPROBE);
+	const struct bpfvm_progtype *tp = bpfvm_progtype_get(BPFVM_PROG_TRACEPOINT);
+	const struct bpfvm_progtype *raw = bpfvm_progtype_get(BPFVM_PROG_RAW_TRACEPOINT);
+	const struct bpfvm_progtype *pe = bpfvm_progtype_get(BPFVM_PROG_PERF_EVENT);
+	const char *why;
+
+	if (!kp || !tp || !raw || !pe) {
+		CHECK(false);
+		return;
+	}
+	/* kprobe: any aligned read within pt_regs, never a write */
+	CHECK(bpfvm_progtype_ctx_access_ok(kp, 0, 112, 8, false, &why)); /* di */
+	CHECK(bpfvm_progtype_ctx_access_ok(kp, 0, 116, 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(kp, 0, 167, 1, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(kp, 0, 160, 8, false, &why)); /* ss, the last */
+	CHECK(!bpfvm_progtype_ctx_access_ok(kp, 0, 168, 1, false, &why)); /* past the end */
+	CHECK(!bpfvm_progtype_ctx_access_ok(kp, 0, 116, 8, false, &why)); /* misaligned */
+	CHECK(!bpfvm_progtype_ctx_access_ok(kp, 0, 112, 8, true, &why));
+	CHECK_EQ_U64(kp->ctx_size, 168);
+
+	/* tracepoint: [8, 8192), the first 8 bytes hidden */
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 0, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 4, 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(tp, 0, 8, 8, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(tp, 0, 12, 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(tp, 0, 8184, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 8188, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 8192, 1, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 10, 4, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(tp, 0, 16, 8, true, &why));
+
+	/* raw_tracepoint: 12 u64 arguments */
+	CHECK(bpfvm_progtype_ctx_access_ok(raw, 0, 0, 8, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(raw, 0, 88, 8, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(raw, 0, 92, 4, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(raw, 0, 96, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(raw, 0, 4, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(raw, 0, 0, 8, true, &why));
+
+	/* perf_event: regs as whole words only; sample_period and addr narrow too */
+	CHECK(bpfvm_progtype_ctx_access_ok(pe, 0, 128, 8, false, &why)); /* regs.ip */
+	CHECK(!bpfvm_progtype_ctx_access_ok(pe, 0, 128, 4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(pe, 0,
+					   offsetof(struct bpfvm_uapi_perf_event_data, sample_period),
+					   8, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(pe, 0,
+					   offsetof(struct bpfvm_uapi_perf_event_data, sample_period) + 4,
+					   4, false, &why));
+	CHECK(bpfvm_progtype_ctx_access_ok(pe, 0, offsetof(struct bpfvm_uapi_perf_event_data, addr) + 6,
+					   2, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(pe, 0, 184, 8, false, &why));
+	CHECK(!bpfvm_progtype_ctx_access_ok(pe, 0, 168, 8, true, &why));
+
+	CHECK(bpfvm_progtype_helper_allowed(kp, BPF_FUNC_probe_read_kernel));
+	CHECK(bpfvm_progtype_helper_allowed(tp, BPF_FUNC_get_stackid));
+	CHECK(bpfvm_progtype_helper_allowed(raw, BPF_FUNC_perf_event_output));
+	CHECK(!bpfvm_progtype_helper_allowed(pe, BPF_FUNC_spin_lock));
+	CHECK(!bpfvm_progtype_helper_allowed(kp, BPF_FUNC_skb_load_bytes));
+}
+
 int main(void)
 {
 	test_layouts();
 	test_ids();
 	test_tables_sorted();
 	test_access_rules();
+	test_tracing_access_rules();
 	return test_exit();
 }

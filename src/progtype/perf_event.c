@@ -1,0 +1,21 @@
+/* BPF_PROG_TYPE_PERF_EVENT: the context is struct bpf_perf_event_data (the
+ * interrupted registers, the sample period and the sampled address),
+ * read-only. As Linux's pe_prog_is_valid_access on a 64-bit kernel: regs are
+ * read only as whole 8-byte words, sample_period and addr by any aligned
+ * narrower read too. bpfvm's runtime context is the UAPI struct itself (Linux
+ * rewrites these loads to its internal perf_sample_data; there is no such
+ * indirection here). */
+#include <stddef.h>
+
+#include "progtype/tracing.h"
+
+static const struct bpfvm_ctx_field fields[] = {
+	{ "regs", 0, sizeof(struct bpfvm_uapi_pt_regs), CTX_SZ_8, 0, CTX_FIELD_SCALAR, 0, 0 },
+	{ "sample_period", offsetof(struct bpfvm_uapi_perf_event_data, sample_period), 8,
+	  CTX_SZ_ANY, 0, CTX_FIELD_SCALAR, 0, 0 },
+	{ "addr", offsetof(struct bpfvm_uapi_perf_event_data, addr), 8, CTX_SZ_ANY, 0,
+	  CTX_FIELD_SCALAR, 0, 0 },
+};
+
+TRACING_PROGTYPE(bpfvm_progtype_perf_event, BPFVM_PROG_PERF_EVENT, "perf_event",
+		 sizeof(struct bpfvm_uapi_perf_event_data), fields);
