@@ -41,6 +41,11 @@ BPFVM_HELPER(get_smp_processor_id);
 BPFVM_HELPER(get_current_pid_tgid);
 BPFVM_HELPER(get_current_uid_gid);
 BPFVM_HELPER(get_current_comm);
+/* probe.c (probe_read also serves probe_read_kernel/_user, probe_read_str
+ * their _str forms: one address space in user space) */
+BPFVM_HELPER(probe_read);
+BPFVM_HELPER(probe_read_str);
+BPFVM_HELPER(get_current_task);
 /* printk.c */
 BPFVM_HELPER(trace_printk);
 /* packet.c */

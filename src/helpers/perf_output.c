@@ -1,7 +1,9 @@
-/* bpf_perf_event_output (helper 25) for the packet program types: a record of
- * the program's data, followed by the first (flags >> 32) bytes of the packet
- * when the program asks for them, as Linux's bpf_skb_event_output and
- * bpf_xdp_event_output. The record goes to the perf event array of maps/
+/* bpf_perf_event_output (helper 25). For the packet program types: a record
+ * of the program's data, followed by the first (flags >> 32) bytes of the
+ * packet when the program asks for them, as Linux's bpf_skb_event_output and
+ * bpf_xdp_event_output. For the tracing types (Linux's bpf_perf_event_output
+ * and its _tp/_raw_tp forms) the record is the data alone, and flags beyond
+ * the index are -EINVAL. The record goes to the perf event array of maps/
  * perf_event_array.c, which fails with -ENOENT while no consumer listens, as
  * Linux's does for a slot without a perf event. */
 #include <errno.h>
@@ -21,7 +23,11 @@ BPFVM_HELPER(perf_event_output)
 
 	if (r3 & ~(BPFVM_F_CTXLEN_MASK | BPFVM_F_INDEX_MASK))
 		return (uint64_t)-EINVAL;
-	if (h && h->prog_type == BPFVM_PROG_XDP) {
+	if (h && (h->prog_type == BPFVM_PROG_KPROBE || h->prog_type == BPFVM_PROG_TRACEPOINT ||
+		  h->prog_type == BPFVM_PROG_RAW_TRACEPOINT || h->prog_type == BPFVM_PROG_PERF_EVENT)) {
+		if (ctx_len)
+			return (uint64_t)-EINVAL;
+	} else if (h && h->prog_type == BPFVM_PROG_XDP) {
 		const struct bpfvm_xdp_ctx *x = (const void *)(uintptr_t)r1;
 
 		pkt = (const void *)(uintptr_t)x->data;

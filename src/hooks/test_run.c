@@ -6,6 +6,8 @@
  * on the loopback device, and only the fields Linux writes back come out.
  * One deliberate difference: socket filters see the packet from its Ethernet
  * header (issue 6), where Linux's test-run starts them at the IP header.
+ * The tracing types run on the context given (see test_run_tracing), which
+ * Linux offers for raw tracepoints only.
  * The timed loop does nothing but call the program, on the same context each
  * time, as the kernel's does. */
 #include <errno.h>
@@ -288,6 +290,37 @@ static int test_run_sock_addr(struct bpfvm_prog *prog, struct bpfvm_test_run_opt
 			  : 0;
 }
 
+/* kprobe, tracepoint, raw_tracepoint and perf_event programs: the context is
+ * the caller's bytes (pt_regs, the tracepoint record, the u64 args[], struct
+ * bpf_perf_event_data), zero-extended to the type's full runtime size so that
+ * every read the verifier allowed lands in it. Linux test-runs only raw
+ * tracepoints, refuses a context shorter than the program's furthest read
+ * (bpfvm zero-extends it) and repeats (bpfvm repeats, for timing); kprobe,
+ * tracepoint and perf_event test-runs are bpfvm's own. The context is
+ * read-only, so nothing comes out but the return value and the maps. */
+static int test_run_tracing(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			    struct bpfvm_run *run)
+{
+	void *ctx;
+
+	if (o->data_size_in)
+		return bpfvm_errorf(-EINVAL, "%s programs take no packet, only a context",
+				    prog->type->name);
+	if (o->ctx_size_in > prog->type->ctx_size)
+		return bpfvm_errorf(-EINVAL, "context of %u bytes, but %s takes at most %u",
+				    o->ctx_size_in, prog->type->name, prog->type->ctx_size);
+	ctx = calloc(1, prog->type->runtime_ctx_size);
+	if (!ctx)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	if (o->ctx_in)
+		memcpy(ctx, o->ctx_in, o->ctx_size_in);
+	o->retval = run_repeat(prog, ctx, run, o->repeat ? o->repeat : 1, o);
+	o->data_size_out = 0;
+	o->ctx_size_out = 0;
+	free(ctx);
+	return 0;
+}
+
 int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 {
 	struct bpfvm_hook_state hook = { .prog_type = prog->type->id };
@@ -316,6 +349,12 @@ int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 		break;
 	case BPFVM_PROG_CGROUP_SOCK_ADDR:
 		err = test_run_sock_addr(prog, o, &run);
+		break;
+	case BPFVM_PROG_KPROBE:
+	case BPFVM_PROG_TRACEPOINT:
+	case BPFVM_PROG_RAW_TRACEPOINT:
+	case BPFVM_PROG_PERF_EVENT:
+		err = test_run_tracing(prog, o, &run);
 		break;
 	default:
 		return bpfvm_errorf(-EINVAL, "%s programs cannot be test-run", prog->type->name);

@@ -1,0 +1,95 @@
+#!/bin/bash
+# bpfvm run, end to end, for the tracing program types (Linux test-runs only
+# raw tracepoints; bpfvm runs all four on the context given with --ctx): a
+# kprobe reading good addresses (its .rodata, a map value) and bad ones taken
+# from its pt_regs (a low address, a non-canonical one: -EFAULT, destination
+# zeroed, no crash — also under ASan in CI), the _str forms' lengths and
+# truncation, a kretprobe's perf_event_output flags rule, a tracepoint record,
+# raw tracepoint args[] and bpf_perf_event_data, in both engines; contexts of
+# the wrong size and packets are refused.
+export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
+exec python3 - <<'PY'
+import os, struct, sys
+sys.path.insert(0, os.environ["RUN_LIB_DIR"])
+from run_lib import *
+
+skip_unless_ready()
+
+EFAULT, EINVAL, ENOENT = 14, 22, 2
+def s64(v):
+    return u64le(v & (2**64 - 1))
+def u64le(v):
+    return struct.pack("<Q", v).hex()
+def word(b):
+    return (b + bytes(8))[:8].hex()
+
+# x86-64 pt_regs: di is word 14, si 13, dx 12, ax 10, ip 16.
+def pt_regs(**kw):
+    names = ["r15", "r14", "r13", "r12", "bp", "bx", "r11", "r10", "r9", "r8", "ax", "cx",
+             "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss"]
+    return struct.pack("<21Q", *[kw.get(n, 0) for n in names])
+
+for label, bad in [("low address", 0x10), ("non-canonical address", 0xdead000000000000),
+                   ("last page", 0xfffffffffffff000)]:
+    res = run("run_tracing", "kprobe_reads", "kprobe " + label,
+              ctx=pt_regs(di=bad, si=bad + 8, dx=42))
+    if not res:
+        continue
+    eq(res["retval"], 42, "kprobe %s: returns PARM3" % label)
+    m = map_dict(res, "trace_out")
+    eq((m[u32(0)], m[u32(1)]), (s64(-EFAULT), u64le(0)),
+       "kprobe %s: probe_read_kernel fails and zeroes" % label)
+    eq((m[u32(2)], m[u32(3)]), (s64(-EFAULT), u64le(0)),
+       "kprobe %s: probe_read_user_str fails and zeroes" % label)
+    eq((m[u32(4)], m[u32(5)]), (u64le(13), word(b"hello, b")),
+       "kprobe %s: probe_read_kernel_str of .rodata: length with the NUL" % label)
+    eq((m[u32(6)], m[u32(7)]), (u64le(0), u64le(0x0123456789abcdef)),
+       "kprobe %s: probe_read of a map value" % label)
+    eq((m[u32(8)], m[u32(9)]), (u64le(4), word(b"hel\0yyy\0")),
+       "kprobe %s: probe_read_str truncates to size - 1 and writes nothing past the NUL" % label)
+
+res = run("run_tracing", "kretprobe_output", ctx=pt_regs(ax=77))
+if res:
+    m = map_dict(res, "trace_out")
+    eq(m[u32(10)], u64le(77), "kretprobe: PT_REGS_RC")
+    eq(m[u32(11)], s64(-EINVAL), "kretprobe: perf_event_output with context bytes is -EINVAL")
+    eq(m[u32(12)], s64(-ENOENT), "kretprobe: perf_event_output without a reader is -ENOENT")
+
+# sched_switch: common (8), prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio
+rec = (bytes(8) + b"swapper/0".ljust(16, b"\0") + struct.pack("<iiq", 0, 120, 0) +
+       b"bash".ljust(16, b"\0") + struct.pack("<ii", 4242, 99))
+res = run("run_tracing", "tp_switch", ctx=rec)
+if res:
+    m = map_dict(res, "trace_out")
+    eq(res["retval"], 99, "tracepoint: next_prio")
+    eq((m[u32(0)], m[u32(1)], m[u32(2)]), (u64le(0), u64le(4242), word(b"swapper/")),
+       "tracepoint: prev_pid, next_pid, prev_comm")
+res = run("run_tracing", "tp_switch", "tracepoint short record", ctx=rec[:24])
+if res:
+    eq(res["retval"], 0, "tracepoint short record: zero past the bytes given")
+
+res = run("run_tracing", "raw_sys_enter", ctx=struct.pack("<QQ", 0x20, 257))
+if res:
+    m = map_dict(res, "trace_out")
+    eq(res["retval"], 257, "raw_tracepoint: args[1]")
+    eq((m[u32(0)], m[u32(1)], m[u32(2)]), (u64le(257), s64(-EFAULT), u64le(0)),
+       "raw_tracepoint: a bad pt_regs pointer reads as -EFAULT and zero")
+
+res = run("run_tracing", "perf_sample", ctx=pt_regs(ip=0xffffffff81000000) +
+          struct.pack("<QQ", 0x100000007, 0x7fff1234))
+if res:
+    m = map_dict(res, "trace_out")
+    eq(res["retval"], 7, "perf_event: low half of sample_period")
+    eq((m[u32(0)], m[u32(1)], m[u32(2)]),
+       (u64le(0x100000007), u64le(0x7fff1234), u64le(0xffffffff81000000)),
+       "perf_event: sample_period, addr, regs.ip")
+
+for prog, ctx, data, why in [("kprobe_reads", bytes(169), None, "at most 168"),
+                             ("raw_sys_enter", bytes(104), None, "at most 96"),
+                             ("tp_switch", bytes(16), bytes(64), "take no packet")]:
+    rc, out, err = bpfvm(run_args("run_tracing", prog, ctx=ctx, data=data))
+    eq(rc, 2, "%s: refused (%s)" % (prog, err.strip()))
+    check(why in err, "%s: the message says %r: %s" % (prog, why, err.strip()))
+
+finish()
+PY
