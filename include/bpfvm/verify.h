@@ -49,6 +49,55 @@ struct bpfvm_verify_map {
 struct bpfvm_progtype;
 struct bpfvm_helper_proto;
 
+/* An abstract entry state, for tests and tools that verify a program fragment
+ * from a state other than Linux's entry (r1 = context, r10 = frame pointer,
+ * nothing else initialised), e.g. the test cases of other verifiers, which
+ * start from constraints such as "r1 is a packet pointer at offset 0 and the
+ * packet has at least 20 bytes". Every field describes a set of concrete
+ * values exactly; a caller that cannot say exactly what it knows must say
+ * less (a wider range, a register left BPFVM_ENTRY_NONE), never more. */
+enum bpfvm_entry_kind {
+	BPFVM_ENTRY_NONE = 0,    /* not initialised: a read of it is rejected */
+	BPFVM_ENTRY_SCALAR,      /* a number in [smin, smax] and in [umin, umax] */
+	BPFVM_ENTRY_CTX,         /* the context pointer + off_min (= off_max) */
+	BPFVM_ENTRY_STACK,       /* frame pointer + [off_min, off_max], offsets <= 0 */
+	BPFVM_ENTRY_PACKET,      /* packet data + [off_min, off_max], >= 0 */
+	BPFVM_ENTRY_PACKET_END,  /* data_end */
+	BPFVM_ENTRY_MAP,         /* the map `map`, as ld_map_fd loads it */
+	BPFVM_ENTRY_MAP_VALUE,   /* a value of the map `map` (not null) + [off_min, off_max] */
+};
+
+struct bpfvm_verify_entry_reg {
+	uint32_t kind;           /* enum bpfvm_entry_kind */
+	uint32_t map;            /* BPFVM_ENTRY_MAP*: index into bpfvm_verify_input.maps */
+	int64_t off_min, off_max; /* pointers: the offset from the region's start */
+	int64_t smin, smax;      /* BPFVM_ENTRY_SCALAR */
+	uint64_t umin, umax;
+};
+
+/* `size` bytes at frame offset `off` (negative) hold one number in the
+ * ranges, as if a register had been stored there. The bytes must lie in one
+ * 8-byte aligned slot, one such value per slot. */
+struct bpfvm_verify_entry_value {
+	int32_t off;
+	uint32_t size;           /* 1, 2, 4 or 8 */
+	int64_t smin, smax;      /* of the value zero-extended from size bytes */
+	uint64_t umin, umax;
+};
+
+struct bpfvm_verify_entry {
+	struct bpfvm_verify_entry_reg regs[11];
+	/* The packet has at least this many bytes: packet pointers at entry are
+	 * proven in bounds up to it, as if data + pkt_min <= data_end had been
+	 * checked. */
+	uint32_t pkt_min;
+	/* Initialised stack bytes (unknown numbers) of the program's frame: bit
+	 * (i % 64) of stack_init[i / 64] is the byte at offset i - 512. */
+	uint64_t stack_init[8];
+	const struct bpfvm_verify_entry_value *values; /* bytes with known values */
+	uint32_t value_cnt;
+};
+
 struct bpfvm_verify_input {
 	const struct bpfvm_insn *insns;
 	uint32_t insn_cnt;
@@ -68,6 +117,8 @@ struct bpfvm_verify_input {
 	 * embedders with their own hooks); NULL: the built-in tables. */
 	const struct bpfvm_progtype *progtype;
 	const struct bpfvm_helper_proto *(*helper_proto)(int32_t id);
+	/* Optional: the state the program starts in; NULL: Linux's entry. */
+	const struct bpfvm_verify_entry *entry;
 };
 
 enum bpfvm_verdict {

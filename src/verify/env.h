@@ -101,6 +101,10 @@ int check_helper_mem(struct env *env, struct vstate *st, uint32_t insn, int argn
 bool stack_const(struct vstate *st, const struct reg *ptr, uint32_t size, uint64_t *val);
 void stack_record_depth(struct env *env, struct vstate *st, const struct reg *ptr, int64_t lo);
 
+/* Fills frame 0 from the caller's bpfvm_verify_entry (entry.c); -EINVAL
+ * when it cannot be expressed. */
+int entry_state(struct env *env, struct frame *f);
+
 int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
 int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
 /* Exit: returns 1 when the path ended, 0 when it continues at *next. */

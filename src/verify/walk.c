@@ -801,10 +801,19 @@ static int initial_state(struct env *env, struct vstate **out)
 	}
 	st->frames[0] = f;
 	st->nframes = 1;
-	reg_mark_scalar(&f->regs[1], scalar_const(0));
-	f->regs[1].type = PTR_TO_CTX;
-	reg_mark_scalar(&f->regs[10], scalar_const(0));
-	f->regs[10].type = PTR_TO_STACK;
+	if (env->in->entry) {
+		int err = entry_state(env, f);
+
+		if (err) {
+			state_free(st);
+			return err;
+		}
+	} else {
+		reg_mark_scalar(&f->regs[1], scalar_const(0));
+		f->regs[1].type = PTR_TO_CTX;
+		reg_mark_scalar(&f->regs[10], scalar_const(0));
+		f->regs[10].type = PTR_TO_STACK;
+	}
 	st->bytes = state_bytes(st);
 	mem_account(env, (int64_t)st->bytes);
 	*out = st;
@@ -888,6 +897,11 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 		out->verdict = BPFVM_VERIFY_REJECTED;
 		snprintf(out->message, sizeof(out->message), "out of memory");
 		return bpfvm_errorf(-ENOMEM, "verifier: out of memory");
+	}
+	if (err == -EINVAL) { /* an unusable entry state */
+		out->verdict = BPFVM_VERIFY_REJECTED;
+		snprintf(out->message, sizeof(out->message), "%s", bpfvm_last_error());
+		return err;
 	}
 	if (err) {
 		out->verdict = BPFVM_VERIFY_REJECTED;
