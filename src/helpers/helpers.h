@@ -46,6 +46,8 @@ BPFVM_HELPER(get_current_comm);
 BPFVM_HELPER(probe_read);
 BPFVM_HELPER(probe_read_str);
 BPFVM_HELPER(get_current_task);
+/* stackid.c */
+BPFVM_HELPER(get_stackid);
 /* printk.c */
 BPFVM_HELPER(trace_printk);
 /* packet.c */

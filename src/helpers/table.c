@@ -74,6 +74,8 @@ static const struct bpfvm_helper_proto table[] = {
 	[26] = { 26, "skb_load_bytes", bpfvm_helper_skb_load_bytes, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING, ARG_PTR_TO_UNINIT_MEM,
 		 ARG_CONST_SIZE }, 0, 0 },
+	[27] = { 27, "get_stackid", bpfvm_helper_get_stackid, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		 { ARG_PTR_TO_CTX, ARG_CONST_MAP_PTR, ARG_ANYTHING }, 0, MT(STACK_TRACE) },
 	[28] = { 28, "csum_diff", bpfvm_helper_csum_diff, BPFVM_HELPER_PLAIN, RET_INTEGER,
 		 { ARG_PTR_TO_MEM_OR_NULL, ARG_CONST_SIZE_OR_ZERO, ARG_PTR_TO_MEM_OR_NULL,
 		   ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING }, 0, 0 },

@@ -125,6 +125,12 @@ uint64_t bpfvm_ringbuf_query(struct bpfvm_map *map, uint64_t flags);
 long bpfvm_perf_event_output(struct bpfvm_map *map, uint64_t flags, const void *a,
 			     uint64_t a_len, const void *b, uint64_t b_len);
 
+/* bpf_get_stackid's store (maps/stack_trace.c): the id of the stack ips[nr]
+ * (at most value_size / 8 frames kept), -EEXIST when another stack holds its
+ * bucket and `reuse` (BPF_F_REUSE_STACKID) is false. */
+long bpfvm_stack_trace_get_id(struct bpfvm_map *map, const uint64_t *ips, uint32_t nr,
+			      bool reuse);
+
 /* The ops of each implemented type, by Linux map type id. */
 const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type);
 
@@ -132,6 +138,6 @@ extern const struct bpfvm_map_ops bpfvm_array_ops, bpfvm_percpu_array_ops, bpfvm
 	bpfvm_percpu_hash_ops, bpfvm_lru_hash_ops, bpfvm_lru_percpu_hash_ops, bpfvm_lpm_trie_ops,
 	bpfvm_ringbuf_ops, bpfvm_prog_array_ops, bpfvm_array_of_maps_ops,
 	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops, bpfvm_devmap_ops,
-	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops;
+	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops, bpfvm_stack_trace_ops;
 
 #endif

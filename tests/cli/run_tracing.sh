@@ -4,7 +4,8 @@
 # kprobe reading good addresses (its .rodata, a map value) and bad ones taken
 # from its pt_regs (a low address, a non-canonical one: -EFAULT, destination
 # zeroed, no crash — also under ASan in CI), the _str forms' lengths and
-# truncation, a kretprobe's perf_event_output flags rule, a tracepoint record,
+# truncation, a kretprobe's perf_event_output flags rule and get_stackid into
+# a stack trace map (one frame: the context's ip), a tracepoint record,
 # raw tracepoint args[] and bpf_perf_event_data, in both engines; contexts of
 # the wrong size and packets are refused.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -48,10 +49,22 @@ for label, bad in [("low address", 0x10), ("non-canonical address", 0xdead000000
     eq((m[u32(8)], m[u32(9)]), (u64le(4), word(b"hel\0yyy\0")),
        "kprobe %s: probe_read_str truncates to size - 1 and writes nothing past the NUL" % label)
 
-res = run("run_tracing", "kretprobe_output", ctx=pt_regs(ax=77))
+res = run("run_tracing", "kretprobe_output", ctx=pt_regs(ax=77, ip=0xffffffff81234567))
 if res:
     m = map_dict(res, "trace_out")
     eq(m[u32(10)], u64le(77), "kretprobe: PT_REGS_RC")
+    stacks = map_dict(res, "trace_stacks")
+    sid = int.from_bytes(bytes.fromhex(m[u32(13)]), "little")
+    check(sid < 4, "kretprobe: get_stackid gives an id below the bucket count: %#x" % sid)
+    eq(stacks, {u32(sid): u64le(0xffffffff81234567) + "00" * 24},
+       "kretprobe: the stack map holds the context's ip as the one frame, zero after")
+    eq(m[u32(14)], u64le(1), "kretprobe: the same stack gets the same id")
+    eq(m[u32(15)], struct.pack("<ii", -EFAULT, -EINVAL).hex(),
+       "kretprobe: skipping the only frame is -EFAULT, an unknown flag -EINVAL")
+res = run("run_tracing", "kretprobe_output", "kretprobe without ip", ctx=pt_regs(ax=1))
+if res:
+    eq(map_dict(res, "trace_out")[u32(13)], s64(-EFAULT), "kretprobe ip 0: no frame, -EFAULT")
+    eq(map_dict(res, "trace_stacks"), {}, "kretprobe ip 0: no stack stored")
     eq(m[u32(11)], s64(-EINVAL), "kretprobe: perf_event_output with context bytes is -EINVAL")
     eq(m[u32(12)], s64(-ENOENT), "kretprobe: perf_event_output without a reader is -ENOENT")
 
@@ -64,6 +77,7 @@ if res:
     eq(res["retval"], 99, "tracepoint: next_prio")
     eq((m[u32(0)], m[u32(1)], m[u32(2)]), (u64le(0), u64le(4242), word(b"swapper/")),
        "tracepoint: prev_pid, next_pid, prev_comm")
+    eq(m[u32(3)], s64(-EFAULT), "tracepoint: get_stackid without registers is -EFAULT")
 res = run("run_tracing", "tp_switch", "tracepoint short record", ctx=rec[:24])
 if res:
     eq(res["retval"], 0, "tracepoint short record: zero past the bytes given")

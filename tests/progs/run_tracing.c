@@ -39,6 +39,13 @@ struct {
 	__uint(value_size, sizeof(__u32));
 } trace_events SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 4);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, 4 * sizeof(__u64));
+} trace_stacks SEC(".maps");
+
 static const char greeting[] = "hello, bpfvm";
 
 static __always_inline void out(__u32 k, __u64 v)
@@ -80,9 +87,11 @@ int BPF_KPROBE(kprobe_reads, void *p1, const char *p2, long p3)
 	return p3;
 }
 
-/* A kretprobe: the return value and perf_event_output's flags rule (a
- * tracing program may not ask for context bytes: -EINVAL; without a consumer
- * the plain output is -ENOENT). Slots 10-12. */
+/* A kretprobe: the return value, perf_event_output's flags rule (a tracing
+ * program may not ask for context bytes: -EINVAL; without a consumer the
+ * plain output is -ENOENT) and get_stackid (the stack bpfvm knows is the
+ * context's ip: an id, the same id again, -EFAULT when skipping that frame,
+ * -EINVAL for unknown flags). Slots 10-15. */
 SEC("kretprobe/do_sys_openat2")
 int BPF_KRETPROBE(kretprobe_output, long ret)
 {
@@ -92,6 +101,11 @@ int BPF_KRETPROBE(kretprobe_output, long ret)
 	out(11, bpf_perf_event_output(ctx, &trace_events, BPF_F_CURRENT_CPU | (8ull << 32),
 				      &rec, sizeof(rec)));
 	out(12, bpf_perf_event_output(ctx, &trace_events, BPF_F_CURRENT_CPU, &rec, sizeof(rec)));
+	out(13, bpf_get_stackid(ctx, &trace_stacks, 0));
+	out(14, bpf_get_stackid(ctx, &trace_stacks, BPF_F_FAST_STACK_CMP) ==
+		bpf_get_stackid(ctx, &trace_stacks, BPF_F_USER_STACK));
+	out(15, (__u32)bpf_get_stackid(ctx, &trace_stacks, 1) |
+		(__u64)(__u32)bpf_get_stackid(ctx, &trace_stacks, 1ull << 11) << 32);
 	return 0;
 }
 
@@ -109,7 +123,8 @@ struct sched_switch_args {
 	int next_prio;
 };
 
-/* Slots 0-2: prev_pid, next_pid, prev_comm's first 8 bytes. Returns next_prio. */
+/* Slots 0-3: prev_pid, next_pid, prev_comm's first 8 bytes, get_stackid (no
+ * registers, no stack: -EFAULT). Returns next_prio. */
 SEC("tracepoint/sched/sched_switch")
 int tp_switch(struct sched_switch_args *ctx)
 {
@@ -119,6 +134,7 @@ int tp_switch(struct sched_switch_args *ctx)
 	out(1, ctx->next_pid);
 	__builtin_memcpy(&w, ctx->prev_comm, 8);
 	out(2, w);
+	out(3, bpf_get_stackid(ctx, &trace_stacks, 0));
 	return ctx->next_prio;
 }
 
