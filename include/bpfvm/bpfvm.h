@@ -4,6 +4,7 @@
 
 #include "bpfvm/error.h"
 #include "bpfvm/exec.h"
+#include "bpfvm/fib.h"
 #include "bpfvm/helpers.h"
 #include "bpfvm/instance.h"
 #include "bpfvm/insn.h"

@@ -20,6 +20,7 @@
 extern "C" {
 #endif
 
+struct bpfvm_fib;
 struct bpfvm_map;
 struct bpfvm_prog;
 
@@ -81,6 +82,9 @@ struct bpfvm_test_run_opts {
 	uint64_t duration_ns;   /* out: mean ns per run, rounded down (libbpf's `duration`) */
 	double ns_per_run;      /* out: the same, unrounded */
 	struct bpfvm_redirect redirect; /* out */
+	/* The routes, neighbours and devices bpf_fib_lookup sees (bpfvm/fib.h);
+	 * NULL: only the loopback device, no routes. */
+	const struct bpfvm_fib *fib;
 };
 
 /* Packets are limited to 64 KiB. Fails with -EINVAL for a context of the wrong

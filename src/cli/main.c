@@ -19,7 +19,14 @@ static const struct cli_command commands[] = {
 	{ "show", "show OBJ [--json]", cmd_show },
 	{ "verify", "verify OBJ [--prog NAME] [--type PROGTYPE] [--json] [--stats]", cmd_verify },
 	{ "run", "run OBJ --prog NAME [--data FILE] [--ctx FILE] [--repeat N] "
-		 "[--engine interp|jit] [--map NAME KEYHEX VALUEHEX]... [--type T] [--json]",
+		 "[--engine interp|jit] [--map NAME KEYHEX VALUEHEX]... [--type T] [--fib FILE] "
+		 "[--json]\n"
+		 "      --fib FILE: devices, routes and neighbours for bpf_fib_lookup, a line each:\n"
+		 "        iface IFINDEX [mtu N] [mac MAC] [addr IP]... [noforward]\n"
+		 "        route [local|blackhole|unreachable|prohibit] PREFIX [via IP] [dev IFINDEX]\n"
+		 "              [metric N] [mtu N] [table N] [src IP]\n"
+		 "        neigh IP lladdr MAC dev IFINDEX\n"
+		 "      (without it: only the loopback device, ifindex 1, and no routes)",
 	  cmd_run },
 };
 

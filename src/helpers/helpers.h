@@ -78,6 +78,8 @@ BPFVM_HELPER(skb_get_tunnel_opt);
 BPFVM_HELPER(skb_set_tunnel_opt);
 /* perf_output.c */
 BPFVM_HELPER(perf_event_output);
+/* fib_lookup.c */
+BPFVM_HELPER(fib_lookup);
 /* csum.c */
 BPFVM_HELPER(csum_diff);
 

@@ -31,6 +31,8 @@ enum bpfvm_arg_type {
 	ARG_PTR_TO_FUNC,           /* a callback: lddw BPF_PSEUDO_FUNC */
 	ARG_PTR_TO_STACK_OR_NULL,  /* callback context: a stack pointer or NULL */
 	ARG_PTR_TO_LONG,           /* 8 writable bytes (e.g. strtol results) */
+	ARG_PTR_TO_MEM_RW,         /* as ARG_PTR_TO_MEM, and the helper writes it too (Linux's
+				    * ARG_PTR_TO_MEM without MEM_RDONLY, e.g. fib_lookup's params) */
 };
 
 /* Return kinds, named after the kernel's enum bpf_return_type. */

@@ -119,6 +119,9 @@ static const struct bpfvm_helper_proto table[] = {
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, HELPER_F_PKT_INVALIDATE, 0 },
 	[65] = { 65, "xdp_adjust_tail", bpfvm_helper_xdp_adjust_tail, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, HELPER_F_PKT_INVALIDATE, 0 },
+	/* The struct bpf_fib_lookup is read and written: a writable pointer. */
+	[69] = { 69, "fib_lookup", bpfvm_helper_fib_lookup, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		 { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM_RW, ARG_CONST_SIZE, ARG_ANYTHING }, 0, 0 },
 	[87] = { 87, "map_push_elem", bpfvm_helper_map_push_elem, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_VALUE, ARG_ANYTHING }, 0,
 		 MT(QUEUE) | MT(STACK) },

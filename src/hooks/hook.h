@@ -1,7 +1,7 @@
 /* State a hook keeps for one program run, reachable from helpers through
  * bpfvm_run.hook: what the helpers that depend on where the program runs (the
  * redirect helpers, whose return value and effect differ between XDP and tc)
- * need to know and report. */
+ * need to know and report, and the FIB that bpf_fib_lookup answers from. */
 #ifndef BPFVM_HOOKS_HOOK_H
 #define BPFVM_HOOKS_HOOK_H
 
@@ -12,6 +12,7 @@
 struct bpfvm_hook_state {
 	uint32_t prog_type;
 	struct bpfvm_redirect redirect;
+	const struct bpfvm_fib *fib; /* never NULL while a program runs */
 };
 
 #endif

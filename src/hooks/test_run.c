@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "exec/prog_internal.h"
+#include "hooks/fib.h"
 #include "hooks/hook.h"
 #include "progtype/ctx.h"
 #include "util/error.h"
@@ -89,7 +90,7 @@ static int test_run_xdp(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 	uint8_t *buf;
 	int err;
 
-	uint32_t metalen = 0, end = o->data_size_in;
+	uint32_t metalen = 0, end = o->data_size_in, ingress;
 
 	if ((err = check_ctx_in(o, sizeof(x.md), "xdp")))
 		return err;
@@ -124,7 +125,12 @@ static int test_run_xdp(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 	x.data = x.data_meta + metalen;
 	x.data_end = x.data_meta + end;
 	x.md.data = x.md.data_end = x.md.data_meta = 0;
+	/* Without an ingress device Linux receives on the loopback device. */
+	ingress = x.md.ingress_ifindex;
+	if (!ingress)
+		x.md.ingress_ifindex = 1;
 	o->retval = run_repeat(prog, &x, run, o->repeat ? o->repeat : 1, o);
+	x.md.ingress_ifindex = ingress;
 	/* As Linux: the output starts at the metadata, and the context gives
 	 * data and data_end as offsets from it. */
 	err = copy_out(o->data_out, &o->data_size_out, (void *)(uintptr_t)x.data_meta,
@@ -323,9 +329,12 @@ static int test_run_tracing(struct bpfvm_prog *prog, struct bpfvm_test_run_opts 
 
 int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 {
-	struct bpfvm_hook_state hook = { .prog_type = prog->type->id };
+	struct bpfvm_hook_state hook = { .prog_type = prog->type->id, .fib = bpfvm_fib_empty() };
 	struct bpfvm_run run = { .hook = &hook };
 	int err;
+
+	if (o->sz >= offsetof(struct bpfvm_test_run_opts, fib) + sizeof(o->fib) && o->fib)
+		hook.fib = o->fib;
 
 	if (o->data_size_in > BPFVM_TEST_RUN_MAX_PACKET)
 		return bpfvm_errorf(-E2BIG, "packet of %u bytes exceeds the limit of %u",

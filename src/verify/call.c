@@ -130,8 +130,17 @@ static int check_size_arg(struct env *env, struct vstate *st, uint32_t insn, str
 			return arg_error(env, insn, m, regno, "0 when the memory is null");
 		return 0;
 	}
+	/* Read-write memory must be initialised first, then is what the helper
+	 * may have written. */
+	if (mt == ARG_PTR_TO_MEM_RW) {
+		int err = check_helper_mem(env, st, insn, m->mem_arg, mem, r->v.umin, r->v.umax,
+					   false, zero_ok);
+
+		if (err)
+			return err;
+	}
 	return check_helper_mem(env, st, insn, m->mem_arg, mem, r->v.umin, r->v.umax,
-				mt == ARG_PTR_TO_UNINIT_MEM, zero_ok);
+				mt == ARG_PTR_TO_UNINIT_MEM || mt == ARG_PTR_TO_MEM_RW, zero_ok);
 }
 
 static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct call_meta *m,
@@ -174,6 +183,7 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 	case ARG_PTR_TO_MEM:
 	case ARG_PTR_TO_MEM_OR_NULL:
 	case ARG_PTR_TO_UNINIT_MEM:
+	case ARG_PTR_TO_MEM_RW:
 		if (!(kind == ARG_PTR_TO_MEM_OR_NULL && is_null(r)) && !reg_is_pointer(r))
 			return arg_error(env, insn, m, regno, "a pointer to memory");
 		m->mem_arg = regno;
