@@ -126,6 +126,22 @@ enum bpfvm_verdict {
 	BPFVM_VERIFY_REJECTED = 1,
 };
 
+/* A context access the verifier proved for one instruction (what Linux keeps
+ * in insn_aux_data for convert_ctx_access): on every path that reaches it, the
+ * load or store reads or writes `size` bytes at `off` of the program type's
+ * UAPI context struct, inside the type's field number `field`. The loader
+ * rewrites accesses to fields the runtime context keeps elsewhere (the 64-bit
+ * packet pointers behind xdp_md.data, ...) from this, without looking at the
+ * program again. An instruction that reaches the context on one path and
+ * other memory on another is rejected ("same insn cannot be used with
+ * different pointers", as in Linux), so the answer is the same on every path. */
+struct bpfvm_ctx_access {
+	uint8_t size;   /* 1, 2, 4 or 8; 0: the instruction never accesses the context */
+	bool write;
+	uint16_t off;   /* byte offset in the UAPI context struct */
+	uint16_t field; /* index of the field in the program type's field table */
+};
+
 struct bpfvm_verify_result {
 	enum bpfvm_verdict verdict;
 	uint32_t insn;            /* the rejected instruction (when rejected) */
@@ -138,6 +154,9 @@ struct bpfvm_verify_result {
 	uint64_t peak_bytes;      /* peak memory held by verifier states */
 	uint64_t time_ns;         /* CPU time of the verifying thread */
 	uint32_t stack_depth;     /* deepest combined stack of a call chain */
+	/* When accepted: insn_cnt entries, the context access of each
+	 * instruction; NULL otherwise. Released by bpfvm_verify_result_free. */
+	struct bpfvm_ctx_access *ctx_access;
 };
 
 /* The map descriptions of a program's maps, laid out as `maps`/`map_values`
@@ -167,8 +186,11 @@ void bpfvm_verify_maps_free(struct bpfvm_verify_maps *m);
 /* Verifies a program. Returns 0 when it is accepted, -EACCES when it is
  * rejected (out->message says why; bpfvm_last_error() has the same text), or
  * another negative errno when the input itself is unusable (unknown program
- * type, out of memory). `out` is filled in every case. */
+ * type, out of memory). `out` is filled in every case and must be released
+ * with bpfvm_verify_result_free(). */
 int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result *out);
+/* Releases what a result owns (ctx_access); the verdict and message stay. */
+void bpfvm_verify_result_free(struct bpfvm_verify_result *r);
 
 #ifdef __cplusplus
 }

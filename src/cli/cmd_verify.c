@@ -164,6 +164,7 @@ int cmd_verify(int argc, char **argv)
 			       r.verdict == BPFVM_VERIFY_ACCEPTED ? "accepted" : "rejected",
 			       r.insns_processed, r.states, (r.peak_bytes + 1023) / 1024,
 			       r.time_ns / 1000.0);
+		bpfvm_verify_result_free(&r);
 		checked++;
 	}
 	if (a.json)

@@ -67,8 +67,10 @@ static int relocate_maps(struct bpfvm_insn *insns, uint32_t cnt,
 	return 0;
 }
 
+/* On acceptance *access is the verifier's context access per instruction,
+ * for the rewrite; the caller frees it. */
 static int verify(const struct bpfvm_insn *insns, uint32_t cnt,
-		  const struct bpfvm_prog_load_opts *opts)
+		  const struct bpfvm_prog_load_opts *opts, struct bpfvm_ctx_access **access)
 {
 	struct bpfvm_verify_input in = { .insns = insns, .insn_cnt = cnt };
 	struct bpfvm_verify_result res;
@@ -87,6 +89,7 @@ static int verify(const struct bpfvm_insn *insns, uint32_t cnt,
 	memset(&res, 0, sizeof(res));
 	err = bpfvm_verify(&in, &res);
 	bpfvm_verify_maps_free(&maps);
+	*access = res.ctx_access;
 	if (res.verdict == BPFVM_VERIFY_REJECTED)
 		return bpfvm_errorf(-EACCES, "%s%s%s", res.line, res.line[0] ? ": " : "",
 				    res.message);
@@ -99,6 +102,7 @@ int bpfvm_prog_load(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 	struct bpfvm_exec_opts eopts = { .sz = sizeof(eopts) };
 	struct bpfvm_prog *prog;
 	struct bpfvm_insn *copy;
+	struct bpfvm_ctx_access *access = NULL;
 	int err;
 
 	*out = NULL;
@@ -126,9 +130,11 @@ int bpfvm_prog_load(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 				   "perf_event)", opts->prog_type);
 		goto fail;
 	}
-	if ((err = verify(copy, insn_cnt, opts)))
+	if ((err = verify(copy, insn_cnt, opts, &access)))
 		goto fail;
-	if ((err = bpfvm_ctx_rewrite(copy, insn_cnt, prog->type, prog->attach_type)))
+	err = bpfvm_ctx_rewrite(copy, insn_cnt, prog->type, access);
+	free(access);
+	if (err)
 		goto fail;
 	if ((err = relocate_maps(copy, insn_cnt, opts)))
 		goto fail;

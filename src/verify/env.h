@@ -58,6 +58,10 @@ struct env {
 	uint8_t *flags;            /* per insn: INSN_* */
 	uint16_t *need;            /* per insn: registers whose scalar value may matter */
 	uint16_t *live;            /* per insn: registers that may be read later */
+	/* per load/store insn: the kind of pointer it was first reached with
+	 * (enum reg_type; NOT_INIT: not yet), and the context access proved */
+	uint8_t *mem_type;
+	struct bpfvm_ctx_access *ctx_access;
 	uint32_t *subprog_of;      /* per insn: subprogram index */
 	struct subprog *subprogs;
 	uint32_t nsubprogs;

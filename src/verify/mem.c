@@ -4,7 +4,8 @@
  * proved it, the map value, the ring-buffer record, the allowed context
  * fields — and initialised when read. Stores of pointers are allowed only as
  * spills to the stack, where they are tracked exactly; anywhere else user
- * space or another program could read them. */
+ * space or another program could read them. Each context access proved is
+ * recorded for its instruction, for the loader's rewrite of the context. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -379,9 +380,11 @@ static int ctx_access(struct env *env, uint32_t insn, int regno, const struct re
 		return verr(env, insn, "invalid %s context access of %u bytes at offset %" PRId64
 			    " for %s: %s", write ? "write" : "read", size, off, env->pt->name,
 			    off < 0 || off >= (int64_t)env->pt->ctx_size ? "outside the context" : why);
+	f = bpfvm_progtype_field(env->pt, (uint32_t)off);
+	env->ctx_access[insn] = (struct bpfvm_ctx_access){ (uint8_t)size, write, (uint16_t)off,
+							   (uint16_t)(f - env->pt->fields) };
 	if (write)
 		return 0;
-	f = bpfvm_progtype_field(env->pt, (uint32_t)off);
 	reg_mark_scalar(dst, scalar_load(size, sext));
 	switch (f ? f->kind : CTX_FIELD_SCALAR) {
 	case CTX_FIELD_PKT_DATA:
@@ -419,8 +422,26 @@ static int not_memory(struct env *env, uint32_t insn, int regno, const struct re
 	}
 }
 
-int check_mem_access(struct env *env, struct vstate *st, uint32_t insn, int regno, int16_t insn_off,
-		     uint32_t size, bool write, const struct reg *val, struct reg *dst, bool sext)
+/* One instruction, one way to rewrite it: the loader turns context accesses
+ * into accesses of the runtime context, so an instruction that reaches the
+ * context on one path and other memory on another cannot be either. Linux
+ * refuses it the same way; mixing other kinds of memory is fine. */
+static int same_pointer_kind(struct env *env, uint32_t insn, int regno, uint8_t type)
+{
+	uint8_t *seen = &env->mem_type[insn];
+
+	if (*seen == NOT_INIT)
+		*seen = type;
+	else if ((*seen == PTR_TO_CTX) != (type == PTR_TO_CTX))
+		return verr(env, insn, "same insn cannot be used with different pointers: r%d is %s%s "
+			    "here and %s%s on another path", regno, type == PTR_TO_CTX ? "the " : "a ",
+			    reg_type_name(type), *seen == PTR_TO_CTX ? "the " : "a ",
+			    reg_type_name(*seen));
+	return 0;
+}
+
+static int mem_access(struct env *env, struct vstate *st, uint32_t insn, int regno, int16_t insn_off,
+		      uint32_t size, bool write, const struct reg *val, struct reg *dst, bool sext)
 {
 	struct reg *ptr = &cur_frame(st)->regs[regno];
 	int err;
@@ -463,6 +484,15 @@ int check_mem_access(struct env *env, struct vstate *st, uint32_t insn, int regn
 	if (!write && ptr->type == PTR_TO_MAP_VALUE)
 		rodata_value(env, ptr, insn_off, size, sext, dst);
 	return 0;
+}
+
+int check_mem_access(struct env *env, struct vstate *st, uint32_t insn, int regno, int16_t insn_off,
+		     uint32_t size, bool write, const struct reg *val, struct reg *dst, bool sext)
+{
+	uint8_t type = cur_frame(st)->regs[regno].type;
+	int err = mem_access(env, st, insn, regno, insn_off, size, write, val, dst, sext);
+
+	return err ? err : same_pointer_kind(env, insn, regno, type);
 }
 
 int check_atomic(struct env *env, struct vstate *st, uint32_t insn)

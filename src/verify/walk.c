@@ -839,6 +839,8 @@ static void env_free(struct env *env)
 	free(env->need);
 	free(env->live);
 	free(env->subprog_of);
+	free(env->mem_type);
+	free(env->ctx_access);
 }
 
 static uint64_t now_ns(void)
@@ -882,7 +884,10 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 		err = cfg_need(&env);
 	if (!err) {
 		env.visited = calloc(env.cnt, sizeof(*env.visited));
-		err = env.visited ? initial_state(&env, &st) : -ENOMEM;
+		env.mem_type = calloc(env.cnt, sizeof(*env.mem_type));
+		env.ctx_access = calloc(env.cnt, sizeof(*env.ctx_access));
+		err = env.visited && env.mem_type && env.ctx_access ? initial_state(&env, &st)
+								    : -ENOMEM;
 	}
 	if (!err)
 		err = walk(&env, st);
@@ -891,6 +896,10 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 	out->insns_processed = env.processed;
 	out->states = env.states;
 	out->peak_bytes = env.mem_peak;
+	if (!err) {
+		out->ctx_access = env.ctx_access;
+		env.ctx_access = NULL;
+	}
 	env_free(&env);
 	out->time_ns = now_ns() - t0;
 	if (err == -ENOMEM) {
@@ -909,4 +918,10 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 	}
 	out->verdict = BPFVM_VERIFY_ACCEPTED;
 	return 0;
+}
+
+void bpfvm_verify_result_free(struct bpfvm_verify_result *r)
+{
+	free(r->ctx_access);
+	r->ctx_access = NULL;
 }

@@ -68,6 +68,7 @@ static void run_case(struct tcase *c)
 	in.map_values = c->values;
 	in.helper_proto = test_proto;
 	err = bpfvm_verify(&in, &res);
+	bpfvm_verify_result_free(&res);
 	free(insns);
 	total_processed += res.insns_processed;
 	total_ns += res.time_ns;

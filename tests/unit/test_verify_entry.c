@@ -30,6 +30,7 @@ static int verify(const char *text, const struct bpfvm_verify_entry *e, char *ms
 	in.map_cnt = 1;
 	in.entry = e;
 	err = bpfvm_verify(&in, &res);
+	bpfvm_verify_result_free(&res);
 	free(insns);
 	snprintf(msg, len, "%s", res.message);
 	if (getenv("VERBOSE"))

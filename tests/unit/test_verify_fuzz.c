@@ -883,6 +883,7 @@ int main(void)
 	for (int it = 0; it < iters && bugs < 3; it++) {
 		struct bpfvm_verify_input in = { 0 };
 		struct bpfvm_verify_result res;
+		int verdict;
 
 		uint32_t ptype = 1; /* socket_filter */
 
@@ -907,7 +908,9 @@ int main(void)
 		in.prog_type = ptype;
 		in.maps = maps;
 		in.map_cnt = 3;
-		if (bpfvm_verify(&in, &res)) {
+		verdict = bpfvm_verify(&in, &res);
+		bpfvm_verify_result_free(&res);
+		if (verdict) {
 			rejected++;
 			if (getenv("FUZZ_REASONS"))
 				fprintf(stderr, "%s\n", res.message);

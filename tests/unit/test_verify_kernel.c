@@ -109,6 +109,7 @@ static void kernel_case(struct tcase *c)
 	in.map_cnt = c->nmaps;
 	in.map_values = c->values;
 	ours = bpfvm_verify(&in, &res) == 0;
+	bpfvm_verify_result_free(&res);
 	for (uint32_t i = 0; i < c->nmaps; i++)
 		fds[i] = create_map(&c->maps[i], c->values[i]);
 	for (uint32_t i = 0; i + 1 < cnt; i++) {
