@@ -3,13 +3,14 @@
 # clang (to compile eBPF test programs), libbpf headers and library (eBPF
 # programs include <bpf/bpf_helpers.h>; the differential tests and benchmarks
 # load the same objects into the kernel), llvm tools (objdump comparison),
-# bpftool and python3 (the conformance runner).
+# bpftool and python3 (the conformance runner) with PyYAML (PREVAIL's cases).
 set -euo pipefail
 
 need=()
 command -v clang >/dev/null || need+=(clang)
 command -v llvm-objdump >/dev/null || need+=(llvm)
 command -v python3 >/dev/null || need+=(python3)
+python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 command -v bpftool >/dev/null || need+=(bpftool)
 [ -f /usr/include/bpf/bpf_helpers.h ] || need+=(libbpf-dev)
 [ -f /usr/include/libelf.h ] || need+=(libelf-dev)

@@ -65,6 +65,7 @@ enum bpfvm_entry_kind {
 	BPFVM_ENTRY_PACKET_END,  /* data_end */
 	BPFVM_ENTRY_MAP,         /* the map `map`, as ld_map_fd loads it */
 	BPFVM_ENTRY_MAP_VALUE,   /* a value of the map `map` (not null) + [off_min, off_max] */
+	BPFVM_ENTRY_MAP_VALUE_OR_NULL, /* as a lookup returns it: null, or a value + off_min */
 };
 
 struct bpfvm_verify_entry_reg {

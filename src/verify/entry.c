@@ -94,6 +94,7 @@ static int entry_reg(struct env *env, int regno, const struct bpfvm_verify_entry
 		return 0;
 	case BPFVM_ENTRY_MAP:
 	case BPFVM_ENTRY_MAP_VALUE:
+	case BPFVM_ENTRY_MAP_VALUE_OR_NULL:
 		if (e->map >= env->in->map_cnt)
 			return bad(regno, "map index out of range");
 		r->map = e->map;
@@ -101,8 +102,15 @@ static int entry_reg(struct env *env, int regno, const struct bpfvm_verify_entry
 			r->type = CONST_PTR_TO_MAP;
 			return 0;
 		}
-		r->type = PTR_TO_MAP_VALUE;
 		r->id = env_new_id(env);
+		if (e->kind == BPFVM_ENTRY_MAP_VALUE) {
+			r->type = PTR_TO_MAP_VALUE;
+			return ptr_offset(regno, e, r);
+		}
+		/* a null check turns it into a value pointer at this offset */
+		r->type = PTR_TO_MAP_VALUE_OR_NULL;
+		if (e->off_min != e->off_max)
+			return bad(regno, "a pointer that may be null has a constant offset");
 		return ptr_offset(regno, e, r);
 	default:
 		return bad(regno, "unknown kind");

@@ -99,6 +99,13 @@ static void scalars_and_map_values(void)
 	CHECK(verify(prog, &e, m, sizeof(m)) == 0);
 	e.regs[3] = ptr(BPFVM_ENTRY_MAP_VALUE, 0, 8);
 	CHECK(verify(prog, &e, m, sizeof(m)) == -EACCES);
+	/* a value pointer that may be null: usable after a null check */
+	e.regs[3] = ptr(BPFVM_ENTRY_MAP_VALUE_OR_NULL, 4, 4);
+	CHECK(verify("ldxw %r0, [%r3+0]\nexit", &e, m, sizeof(m)) == -EACCES);
+	CHECK(strstr(m, "may be null") != NULL);
+	CHECK(verify("mov %r0, 0\njeq %r3, 0, +1\nldxw %r0, [%r3+0]\nexit", &e, m, sizeof(m)) == 0);
+	CHECK(verify("mov %r0, 0\njeq %r3, 0, +1\nldxw %r0, [%r3+1]\nexit", &e, m, sizeof(m)) ==
+	      -EACCES);
 	/* the map itself */
 	e.regs[1] = ptr(BPFVM_ENTRY_MAP, 0, 0);
 	e.regs[1].map = 0;
