@@ -253,6 +253,17 @@ int bpfvm_btf_member(const struct bpfvm_btf *btf, uint32_t id, uint32_t i, const
 		     uint32_t *type, uint32_t *bit_off, uint32_t *bitfield_size);
 /* First type id with that kind and name, or -ENOENT. */
 int bpfvm_btf_find(const struct bpfvm_btf *btf, int kind, const char *name);
+/* Offset in the BTF string table of a string the object handed out (a line
+ * info's file or text, a type's name), or -1 when it is not from that table;
+ * what the kernel's line_info records name strings by. */
+int64_t bpfvm_btf_str_offset(const struct bpfvm_btf *btf, const char *s);
+
+/* The object's .BTF as a kernel's BPF_BTF_LOAD takes it: the section's bytes
+ * with the sizes of DATASECs and the offsets of their variables filled in
+ * from the ELF file, as libbpf does before loading (type ids unchanged, so
+ * func_info and map type ids stay valid). *data is malloc'd. -ENOENT when the
+ * object has no BTF. */
+int bpfvm_object_btf_raw(const struct bpfvm_object *obj, void **data, size_t *size);
 
 #ifdef __cplusplus
 }

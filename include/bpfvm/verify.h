@@ -193,6 +193,19 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 /* Releases what a result owns (ctx_access); the verdict and message stay. */
 void bpfvm_verify_result_free(struct bpfvm_verify_result *r);
 
+struct bpfvm_object;
+struct bpfvm_program;
+
+/* Verifies a program of an ELF object (object.h) without loading anything, as
+ * `bpfvm verify` does: the object's map definitions (inner-map templates
+ * included), frozen .rodata contents as constants, source lines from BTF.ext,
+ * the program's current type (see bpfvm_program_set_type). A program the
+ * loader could not link is rejected with the loader's reason (-ENOEXEC).
+ * Returns as bpfvm_verify; `out` is filled in every case. */
+int bpfvm_object_verify_program(const struct bpfvm_object *obj,
+				const struct bpfvm_program *prog,
+				struct bpfvm_verify_result *out);
+
 #ifdef __cplusplus
 }
 #endif

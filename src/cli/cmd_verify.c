@@ -40,13 +40,6 @@ static int parse_args(int argc, char **argv, struct verify_args *a)
 	return 0;
 }
 
-static const char *line_of(void *cookie, uint32_t insn)
-{
-	static char buf[256];
-
-	return bpfvm_program_source_pos(cookie, insn, buf, sizeof(buf));
-}
-
 static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_result *r,
 		       bool first)
 {
@@ -76,49 +69,24 @@ static void print_json(const struct bpfvm_program *p, const struct bpfvm_verify_
 	       r->insns_processed, r->states, r->peak_bytes, r->time_ns / 1000.0);
 }
 
-static int verify_program(const char *obj_path, struct bpfvm_program *p,
-			  const struct bpfvm_verify_maps *maps, struct bpfvm_verify_result *r)
+static int verify_program(const char *obj_path, const struct bpfvm_object *obj,
+			  const struct bpfvm_program *p, struct bpfvm_verify_result *r)
 {
-	struct bpfvm_verify_input in = { 0 };
-	const char *link_error = bpfvm_program_error(p);
-	int err;
-
-	if (link_error) {
-		/* The loader could not link it (an extern, a bad relocation):
-		 * nothing to verify, and the reason already names it. */
-		memset(r, 0, sizeof(*r));
-		r->verdict = BPFVM_VERIFY_REJECTED;
-		snprintf(r->message, sizeof(r->message), "%s", link_error);
-		fprintf(stderr, "%s\n", link_error);
-		return CLI_REJECTED;
-	}
-	in.insns = bpfvm_program_insns(p);
-	in.insn_cnt = bpfvm_program_insn_cnt(p);
-	in.prog_type = bpfvm_program_type(p);
-	in.expected_attach_type = bpfvm_program_expected_attach_type(p);
-	in.maps = maps->maps;
-	in.map_cnt = maps->cnt;
-	in.map_values = maps->values;
-	in.line_of = line_of;
-	in.cookie = p;
-	memset(r, 0, sizeof(*r));
-	err = bpfvm_verify(&in, r);
-	if (err && r->verdict != BPFVM_VERIFY_REJECTED) {
-		/* The verifier could not run at all: report it as a rejection. */
-		r->verdict = BPFVM_VERIFY_REJECTED;
-		snprintf(r->message, sizeof(r->message), "%s", bpfvm_last_error());
-	}
-	if (r->verdict == BPFVM_VERIFY_REJECTED)
+	bpfvm_object_verify_program(obj, p, r);
+	if (r->verdict == BPFVM_VERIFY_ACCEPTED)
+		return 0;
+	if (bpfvm_program_error(p))
+		fprintf(stderr, "%s\n", r->message);
+	else
 		fprintf(stderr, "%s: %s: %s%s%s\n", obj_path, bpfvm_program_name(p), r->line,
 			r->line[0] ? ": " : "", r->message);
-	return r->verdict == BPFVM_VERIFY_ACCEPTED ? 0 : CLI_REJECTED;
+	return CLI_REJECTED;
 }
 
 int cmd_verify(int argc, char **argv)
 {
 	struct verify_args a = { 0 };
 	struct bpfvm_object *obj = NULL;
-	struct bpfvm_verify_maps maps;
 	uint32_t checked = 0;
 	int err, status = CLI_OK;
 
@@ -129,10 +97,6 @@ int cmd_verify(int argc, char **argv)
 	if (a.prog && !bpfvm_object_find_program(obj, a.prog)) {
 		bpfvm_object_free(obj);
 		return cli_fail("%s: no program named '%s'", a.obj, a.prog);
-	}
-	if (bpfvm_verify_maps_from_object(obj, &maps)) {
-		bpfvm_object_free(obj);
-		return cli_fail("%s", bpfvm_last_error());
 	}
 	if (a.json)
 		printf("{\"programs\": [");
@@ -154,7 +118,7 @@ int cmd_verify(int argc, char **argv)
 			/* an old section name libbpf 0.x typed by prefix */
 			bpfvm_program_set_type(p, bpfvm_program_legacy_type(p));
 		}
-		if (verify_program(a.obj, p, &maps, &r))
+		if (verify_program(a.obj, obj, p, &r))
 			status = CLI_REJECTED;
 		if (a.json)
 			print_json(p, &r, checked == 0);
@@ -169,7 +133,6 @@ int cmd_verify(int argc, char **argv)
 	}
 	if (a.json)
 		printf("]}\n");
-	bpfvm_verify_maps_free(&maps);
 	bpfvm_object_free(obj);
 	return status;
 }
