@@ -48,6 +48,8 @@
 /* log_level bits of the kernel (include/linux/bpf_verifier.h, not UAPI) */
 #define LOG_LEVEL1 1
 #define LOG_STATS 4
+/* newer than the UAPI headers some hosts have */
+#define MAP_TYPE_CGRP_STORAGE 32
 
 struct options {
 	const char *type, *prog;
@@ -60,7 +62,8 @@ struct kobject {
 	char btf_note[REASON_MAX];
 	uint32_t map_cnt;
 	int *map_fds;
-	char (*map_err)[REASON_MAX];
+	char (*map_err)[REASON_MAX];  /* why the kernel refused a map, or "" */
+	char (*map_note)[REASON_MAX]; /* what it took only in a different form */
 	bool *creating;
 };
 
@@ -221,7 +224,17 @@ static bool btf_describes(uint32_t type)
 	}
 }
 
-static int create_one(const struct bpfvm_map_def *d, int btf_fd, int inner_fd)
+/* Per-object storage maps, which have no max_entries (the kernel wants 0). */
+static bool is_storage(uint32_t type)
+{
+	return type == BPF_MAP_TYPE_CGROUP_STORAGE || type == BPF_MAP_TYPE_PERCPU_CGROUP_STORAGE ||
+	       type == BPF_MAP_TYPE_SK_STORAGE || type == BPF_MAP_TYPE_INODE_STORAGE ||
+	       type == BPF_MAP_TYPE_TASK_STORAGE || type == MAP_TYPE_CGRP_STORAGE;
+}
+
+/* *btf_err: why the kernel refused the map with its BTF description, 0 when
+ * it did not. */
+static int create_one(const struct bpfvm_map_def *d, int btf_fd, int inner_fd, int *btf_err)
 {
 	union bpf_attr a;
 	int fd;
@@ -232,8 +245,9 @@ static int create_one(const struct bpfvm_map_def *d, int btf_fd, int inner_fd)
 	a.value_size = d->value_size;
 	a.max_entries = d->max_entries;
 	/* max_entries 0 is filled in by the object's own loader (libbpf for a
-	 * perf event array, Falco's for its per-CPU scratch arrays): one per CPU */
-	if (!a.max_entries)
+	 * perf event array, Falco's for its per-CPU scratch arrays): one per
+	 * CPU; storage maps keep their 0 */
+	if (!a.max_entries && !is_storage(d->type))
 		a.max_entries = (uint32_t)possible_cpus();
 	/* what loaders make of the element types cilium/ebpf's bpf2go objects
 	 * declare for event maps, which the kernel wants fixed: 4-byte cpu
@@ -259,6 +273,7 @@ static int create_one(const struct bpfvm_map_def *d, int btf_fd, int inner_fd)
 			return fd;
 		/* as libbpf: a map the kernel will not describe by this BTF
 		 * is created without it */
+		*btf_err = errno;
 		a.btf_fd = a.btf_key_type_id = a.btf_value_type_id = 0;
 	}
 	return (int)sys_bpf(BPF_MAP_CREATE, &a);
@@ -285,7 +300,7 @@ static int fill_global_data(int fd, const struct bpfvm_map_def *d)
 static void create_map(const struct bpfvm_object *obj, struct kobject *k, uint32_t i)
 {
 	const struct bpfvm_map_def *d = bpfvm_object_map(obj, i);
-	int inner_fd = -1, fd, err;
+	int inner_fd = -1, fd, err, btf_err = 0;
 
 	if (k->map_fds[i] >= 0 || k->map_err[i][0] || k->creating[i])
 		return;
@@ -295,7 +310,7 @@ static void create_map(const struct bpfvm_object *obj, struct kobject *k, uint32
 		return;
 	}
 	if (d->inner) {
-		inner_fd = create_one(d->inner, k->btf_fd, -1);
+		inner_fd = create_one(d->inner, k->btf_fd, -1, &btf_err);
 		if (inner_fd < 0) {
 			set_reason(k->map_err[i], "map %s: inner map template: BPF_MAP_CREATE: %s",
 				   d->name, strerror(errno));
@@ -310,8 +325,11 @@ static void create_map(const struct bpfvm_object *obj, struct kobject *k, uint32
 			return;
 		}
 	}
-	fd = create_one(d, k->btf_fd, inner_fd);
+	fd = create_one(d, k->btf_fd, inner_fd, &btf_err);
 	err = errno;
+	if (btf_err)
+		set_reason(k->map_note[i], "map %s: created without BTF, refused with it: %s",
+			   d->name, strerror(btf_err));
 	if (d->inner)
 		close(inner_fd);
 	if (fd < 0) {
@@ -332,11 +350,13 @@ static void create_map(const struct bpfvm_object *obj, struct kobject *k, uint32
 static int kobject_open(const struct bpfvm_object *obj, struct kobject *k)
 {
 	memset(k, 0, sizeof(*k));
+	k->btf_fd = -1;
 	k->map_cnt = bpfvm_object_map_count(obj);
 	k->map_fds = malloc((k->map_cnt + 1) * sizeof(*k->map_fds));
 	k->map_err = calloc(k->map_cnt + 1, sizeof(*k->map_err));
+	k->map_note = calloc(k->map_cnt + 1, sizeof(*k->map_note));
 	k->creating = calloc(k->map_cnt + 1, sizeof(*k->creating));
-	if (!k->map_fds || !k->map_err || !k->creating)
+	if (!k->map_fds || !k->map_err || !k->map_note || !k->creating)
 		return -ENOMEM;
 	for (uint32_t i = 0; i < k->map_cnt; i++)
 		k->map_fds[i] = -1;
@@ -355,6 +375,7 @@ static void kobject_close(struct kobject *k)
 		close(k->btf_fd);
 	free(k->map_fds);
 	free(k->map_err);
+	free(k->map_note);
 	free(k->creating);
 }
 
@@ -628,8 +649,9 @@ static int run_object(const char *path, const struct options *o)
 	if (k.btf_note[0])
 		fprintf(stderr, "bpfvm-kverdict: note: %s: %s\n", path, k.btf_note);
 	for (uint32_t i = 0; i < k.map_cnt; i++)
-		if (k.map_err[i][0])
-			fprintf(stderr, "bpfvm-kverdict: note: %s: %s\n", path, k.map_err[i]);
+		if (k.map_err[i][0] || k.map_note[i][0])
+			fprintf(stderr, "bpfvm-kverdict: note: %s: %s\n", path,
+				k.map_err[i][0] ? k.map_err[i] : k.map_note[i]);
 	for (uint32_t i = 0; i < bpfvm_object_program_count(obj); i++) {
 		struct bpfvm_program *p = bpfvm_object_program(obj, i);
 		struct verdict kv = { 0 }, bv = { 0 };
