@@ -228,6 +228,7 @@ static void run(struct pcase *c)
 	in.map_cnt = c->nmaps;
 	in.entry = &c->entry;
 	err = bpfvm_verify(&in, &res);
+	bpfvm_verify_result_free(&res);
 	total_ns += res.time_ns;
 	if (verbose && res.time_ns > 20000000)
 		fprintf(stderr, "slow %s: %s: %.1f ms, %llu insns processed\n", c->file, c->name,
