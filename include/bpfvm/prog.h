@@ -56,6 +56,8 @@ enum bpfvm_redirect_kind {
 	BPFVM_REDIRECT_NONE = 0,
 	BPFVM_REDIRECT_IFINDEX, /* bpf_redirect(ifindex, flags) */
 	BPFVM_REDIRECT_MAP,     /* bpf_redirect_map(map, key, flags) */
+	BPFVM_REDIRECT_NEIGH,   /* bpf_redirect_neigh(ifindex, params, plen, 0) */
+	BPFVM_REDIRECT_PEER,    /* bpf_redirect_peer(ifindex, 0) */
 };
 
 struct bpfvm_redirect {
@@ -64,6 +66,10 @@ struct bpfvm_redirect {
 	uint32_t map_id;
 	uint32_t key;
 	uint64_t flags;
+	/* redirect_neigh's nexthop (struct bpf_redir_neigh); nh_family 0: none
+	 * given, the packet's destination is looked up. */
+	uint32_t nh_family;
+	uint8_t nh_addr[16];
 };
 
 /* Linux's BPF_PROG_TEST_RUN, with libbpf's bpf_test_run_opts shape. */

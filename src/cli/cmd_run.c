@@ -4,11 +4,13 @@
  * prints the verdict, the packet after the run, the time per run and, with
  * --json, every map's contents. Exit 0 on a run, 1 when the program was
  * refused at load, 2 on bad input. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "bpfvm/bpfvm.h"
 #include "bpfvm/instance.h"
@@ -283,10 +285,23 @@ static void print_map_json(FILE *f, struct bpfvm_map *map)
 	free(value);
 }
 
+/* redirect_neigh's nexthop as text: an address, "" when none was given, or
+ * "family N" for a family that is neither IPv4 nor IPv6. */
+static const char *nexthop_str(const struct bpfvm_redirect *r, char *buf, size_t len)
+{
+	buf[0] = 0;
+	if (r->nh_family == AF_INET || r->nh_family == AF_INET6)
+		inet_ntop((int)r->nh_family, r->nh_addr, buf, (socklen_t)len);
+	else if (r->nh_family)
+		snprintf(buf, len, "family %u", r->nh_family);
+	return buf;
+}
+
 static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 			 const struct bpfvm_test_run_opts *o, const uint8_t *out)
 {
 	const struct bpfvm_redirect *r = &o->redirect;
+	char nh[64];
 
 	if (!a->json) {
 		printf("retval: %u\n", o->retval);
@@ -303,6 +318,11 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 		else if (r->kind == BPFVM_REDIRECT_MAP)
 			printf("redirect: map %u key %u ifindex %u flags 0x%" PRIx64 "\n", r->map_id,
 			       r->key, r->ifindex, r->flags);
+		else if (r->kind == BPFVM_REDIRECT_PEER)
+			printf("redirect: peer of ifindex %u\n", r->ifindex);
+		else if (r->kind == BPFVM_REDIRECT_NEIGH)
+			printf("redirect: neighbour on ifindex %u nexthop %s\n", r->ifindex,
+			       nexthop_str(r, nh, sizeof(nh)));
 		return;
 	}
 	printf("{\"retval\": %u, \"data_out\": \"", o->retval);
@@ -319,6 +339,12 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 	else if (r->kind == BPFVM_REDIRECT_MAP)
 		printf(", \"redirect\": {\"map_id\": %u, \"key\": %u, \"ifindex\": %u, \"flags\": %"
 		       PRIu64 "}", r->map_id, r->key, r->ifindex, r->flags);
+	else if (r->kind == BPFVM_REDIRECT_PEER)
+		printf(", \"redirect\": {\"ifindex\": %u, \"flags\": 0, \"peer\": true}",
+		       r->ifindex);
+	else if (r->kind == BPFVM_REDIRECT_NEIGH)
+		printf(", \"redirect\": {\"ifindex\": %u, \"flags\": 0, \"neigh\": true, "
+		       "\"nexthop\": \"%s\"}", r->ifindex, nexthop_str(r, nh, sizeof(nh)));
 	printf(", \"maps\": {");
 	for (uint32_t i = 0; i < bpfvm_instance_map_count(inst); i++) {
 		struct bpfvm_map *map = bpfvm_instance_map(inst, i);

@@ -60,6 +60,8 @@ BPFVM_HELPER(l3_csum_replace);
 BPFVM_HELPER(l4_csum_replace);
 BPFVM_HELPER(redirect);
 BPFVM_HELPER(redirect_map);
+BPFVM_HELPER(redirect_neigh);
+BPFVM_HELPER(redirect_peer);
 /* skb.c */
 BPFVM_HELPER(get_hash_recalc);
 BPFVM_HELPER(set_hash_invalid);
@@ -71,6 +73,8 @@ BPFVM_HELPER(skb_change_tail);
 BPFVM_HELPER(skb_change_head);
 BPFVM_HELPER(skb_change_proto);
 BPFVM_HELPER(skb_adjust_room);
+BPFVM_HELPER(skb_vlan_push);
+BPFVM_HELPER(skb_vlan_pop);
 /* tunnel.c */
 BPFVM_HELPER(skb_get_tunnel_key);
 BPFVM_HELPER(skb_set_tunnel_key);
@@ -78,6 +82,9 @@ BPFVM_HELPER(skb_get_tunnel_opt);
 BPFVM_HELPER(skb_set_tunnel_opt);
 /* perf_output.c */
 BPFVM_HELPER(perf_event_output);
+/* socket.c */
+BPFVM_HELPER(get_socket_cookie);
+BPFVM_HELPER(get_netns_cookie);
 /* fib_lookup.c */
 BPFVM_HELPER(fib_lookup);
 /* csum.c */

@@ -18,7 +18,9 @@
 #define XDP_META_MAX 32
 
 #define XDP_REDIRECT 4
+#define TC_ACT_SHOT 2
 #define TC_ACT_REDIRECT 7
+#define BPF_REDIR_NEIGH_SIZE 20 /* struct bpf_redir_neigh */
 #define BPF_F_INGRESS 1
 
 #define BPF_F_RECOMPUTE_CSUM 1
@@ -219,6 +221,46 @@ BPFVM_HELPER(redirect)
 		h->redirect.flags = r2;
 	}
 	return redirect_verdict(run);
+}
+
+/* tc only: out of the device after a neighbour lookup, for the nexthop in
+ * params (struct bpf_redir_neigh) or the packet's destination. */
+BPFVM_HELPER(redirect_neigh)
+{
+	struct bpfvm_hook_state *h = run->hook;
+	int32_t plen = (int32_t)r3;
+
+	(void)r5;
+	if ((plen && plen < BPF_REDIR_NEIGH_SIZE) || r4)
+		return TC_ACT_SHOT;
+	if (h) {
+		memset(&h->redirect, 0, sizeof(h->redirect));
+		h->redirect.kind = BPFVM_REDIRECT_NEIGH;
+		h->redirect.ifindex = (uint32_t)r1;
+		if (plen) {
+			memcpy(&h->redirect.nh_family, (const void *)(uintptr_t)r2, 4);
+			memcpy(h->redirect.nh_addr, (const uint8_t *)(uintptr_t)r2 + 4, 16);
+		}
+	}
+	return TC_ACT_REDIRECT;
+}
+
+/* tc only: into the peer device of a veth/netkit pair, at its ingress. */
+BPFVM_HELPER(redirect_peer)
+{
+	struct bpfvm_hook_state *h = run->hook;
+
+	(void)r3;
+	(void)r4;
+	(void)r5;
+	if (r2)
+		return TC_ACT_SHOT;
+	if (h) {
+		memset(&h->redirect, 0, sizeof(h->redirect));
+		h->redirect.kind = BPFVM_REDIRECT_PEER;
+		h->redirect.ifindex = (uint32_t)r1;
+	}
+	return TC_ACT_REDIRECT;
 }
 
 /* The map holds the target (an ifindex first in the value, as Linux's devmap);

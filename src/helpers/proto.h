@@ -25,6 +25,7 @@ enum bpfvm_arg_type {
 	ARG_CONST_SIZE,            /* bounded size > 0 of the previous memory argument */
 	ARG_CONST_SIZE_OR_ZERO,    /* bounded size >= 0 of the previous memory argument */
 	ARG_PTR_TO_CTX,            /* the program's context pointer, unmodified */
+	ARG_PTR_TO_CTX_OR_NULL,    /* the same, or NULL */
 	ARG_PTR_TO_ALLOC_MEM,      /* a ring-buffer record from ringbuf_reserve */
 	ARG_CONST_ALLOC_SIZE_OR_ZERO, /* constant size of a ring-buffer reservation */
 	ARG_PTR_TO_SPIN_LOCK,      /* the struct bpf_spin_lock inside a map value */

@@ -1,7 +1,8 @@
 /* The tc helpers that reshape an skb or change what Linux keeps beside it:
  * the flow hash (get_hash_recalc, set_hash, set_hash_invalid), checksum state
  * (csum_update), the packet type, and the helpers that move or resize the
- * packet (pull_data, change_tail, change_head, change_proto, adjust_room).
+ * packet (pull_data, change_tail, change_head, change_proto, adjust_room,
+ * vlan_push, vlan_pop).
  * Cilium's tc programs call all of them.
  *
  * Semantics follow Linux's net/core/filter.c: the same flags, limits and
@@ -48,6 +49,12 @@
 /* skb->protocol as __sk_buff holds it: the big-endian EtherType read from memory. */
 #define PROTO_IP 0x0008u
 #define PROTO_IPV6 0xdd86u
+#define PROTO_8021Q 0x0081u
+#define PROTO_8021AD 0xa888u
+#define PROTO_802_3 0x0100u /* ETH_P_802_3, for encapsulated type 0xffff */
+#define PROTO_802_2 0x0400u /* ETH_P_802_2, for encapsulated lengths */
+#define VLAN_HLEN 4
+#define ETH_ALEN 6
 
 static struct bpfvm_skb_ctx *skb_of(uint64_t r1)
 {
@@ -413,4 +420,97 @@ BPFVM_HELPER(skb_adjust_room)
 		return (uint64_t)-ENOTSUPP;
 	return (uint64_t)(int64_t)(shrink ? adjust_shrink(s, off, diff, flags)
 					  : adjust_grow(s, off, diff, flags));
+}
+
+static bool is_vlan(uint32_t proto)
+{
+	return proto == PROTO_8021Q || proto == PROTO_8021AD;
+}
+
+/* __skb_vlan_pop: takes the 802.1Q header after the MACs out of the packet,
+ * with skb->protocol set from the type it encapsulated (vlan_set_encap_proto). */
+static int vlan_pop_packet(struct bpfvm_skb_ctx *s, uint16_t *tci)
+{
+	uint8_t *d = data_of(s);
+	uint16_t encap;
+
+	if (len_of(s) < ETH_HLEN + VLAN_HLEN)
+		return -ENOMEM;
+	*tci = (uint16_t)(d[14] << 8 | d[15]);
+	memcpy(&encap, d + 16, 2);
+	pop_at(s, 2 * ETH_ALEN, VLAN_HLEN);
+	if ((uint16_t)(encap << 8 | encap >> 8) >= 0x600)
+		s->skb.protocol = encap;
+	else
+		s->skb.protocol = encap == 0xffff ? PROTO_802_3 : PROTO_802_2;
+	s->mac_len = s->mac_len >= ETH_HLEN + VLAN_HLEN ? s->mac_len - VLAN_HLEN : ETH_HLEN;
+	return 0;
+}
+
+static void vlan_put_tag(struct bpfvm_skb_ctx *s, uint32_t proto, uint16_t tci)
+{
+	s->skb.vlan_present = 1;
+	s->skb.vlan_proto = proto;
+	s->skb.vlan_tci = tci;
+}
+
+/* The new tag goes beside the packet (the hardware-accelerated tag); a tag
+ * already there moves into the packet first, as skb_vlan_push does. Unknown
+ * protocols become 802.1Q. */
+BPFVM_HELPER(skb_vlan_push)
+{
+	struct bpfvm_skb_ctx *s = skb_of(r1);
+	uint32_t proto = (uint16_t)r2;
+	int err;
+
+	(void)r4;
+	(void)r5;
+	(void)run;
+	if (!is_vlan(proto))
+		proto = PROTO_8021Q;
+	if (s->skb.vlan_present) {
+		uint8_t *d;
+
+		if ((err = push_at(s, 2 * ETH_ALEN, VLAN_HLEN)))
+			return (uint64_t)(int64_t)err;
+		d = data_of(s);
+		memcpy(d + 12, &s->skb.vlan_proto, 2);
+		d[14] = (uint8_t)(s->skb.vlan_tci >> 8);
+		d[15] = (uint8_t)s->skb.vlan_tci;
+		s->skb.protocol = s->skb.vlan_proto;
+		s->mac_len += VLAN_HLEN;
+	}
+	vlan_put_tag(s, proto, (uint16_t)r3);
+	return 0;
+}
+
+/* skb_vlan_pop: the accelerated tag goes, else the packet's outer tag; then
+ * the next tag in the packet, if any, becomes the accelerated one. */
+BPFVM_HELPER(skb_vlan_pop)
+{
+	struct bpfvm_skb_ctx *s = skb_of(r1);
+	uint32_t proto;
+	uint16_t tci;
+	int err;
+
+	(void)r2;
+	(void)r3;
+	(void)r4;
+	(void)r5;
+	(void)run;
+	if (s->skb.vlan_present) {
+		s->skb.vlan_present = s->skb.vlan_proto = s->skb.vlan_tci = 0;
+	} else {
+		if (!is_vlan(s->skb.protocol))
+			return 0;
+		if ((err = vlan_pop_packet(s, &tci)))
+			return (uint64_t)(int64_t)err;
+	}
+	if (!is_vlan(s->skb.protocol))
+		return 0;
+	proto = s->skb.protocol;
+	if ((err = vlan_pop_packet(s, &tci)))
+		return (uint64_t)(int64_t)err;
+	vlan_put_tag(s, proto, tci);
+	return 0;
 }

@@ -13,6 +13,7 @@ struct bpfvm_hook_state {
 	uint32_t prog_type;
 	struct bpfvm_redirect redirect;
 	const struct bpfvm_fib *fib; /* never NULL while a program runs */
+	uint64_t sk_cookie; /* the run's socket's cookie, 0 until asked (helpers/socket.c) */
 };
 
 #endif

@@ -191,7 +191,10 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 	case ARG_CONST_SIZE:
 	case ARG_CONST_SIZE_OR_ZERO:
 		return check_size_arg(env, st, insn, m, regno, kind == ARG_CONST_SIZE_OR_ZERO);
+	case ARG_PTR_TO_CTX_OR_NULL:
 	case ARG_PTR_TO_CTX:
+		if (kind == ARG_PTR_TO_CTX_OR_NULL && is_null(r))
+			return 0;
 		if (r->type != PTR_TO_CTX || r->off || !is_null(&(struct reg){ .type = SCALAR, .v = r->v }))
 			return arg_error(env, insn, m, regno, "the unmodified context pointer");
 		return 0;
