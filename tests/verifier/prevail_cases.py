@@ -17,7 +17,10 @@ Output, per case (numbers decimal):
   expect accept|reject|exception
   option NAME                         (PREVAIL's options, informational)
   approx WHY                          (the entry state knows less than PREVAIL's)
+  approx_meta WHY                     (... about a data_meta region only: it matters
+                                       to packet accesses below data)
   inexpressible WHY                   (cannot be run)
+  note WHAT                           (an exact rewrite, e.g. callx of a constant)
   map TYPE KEY_SIZE VALUE_SIZE MAX_ENTRIES
   reg N KIND MAP OFF_MIN OFF_MAX SMIN SMAX UMIN UMAX
   pkt_min N
@@ -44,7 +47,8 @@ NONE, SCALAR, CTX, STACKK, PACKET, PACKET_END, MAP, MAP_VALUE, MAP_VALUE_OR_NULL
 # maps: 0 is PREVAIL's test map (fd of any number; type 0 there, whose
 # lookups may return null: a hash here), 1 a program array for
 # map_fd_programs; shared regions get one array map each after these.
-MAP_HASH, MAP_ARRAY, MAP_PROG_ARRAY = 1, 2, 3
+MAP_HASH, MAP_ARRAY, MAP_PROG_ARRAY, MAP_RINGBUF = 1, 2, 3, 27
+RINGBUF_HELPERS = {130, 131, 132, 133, 134}
 
 # instruction classes, sizes, modes, ops (Linux's UAPI values)
 LD, LDX, ST, STX, ALU, JMP, JMP32, ALU64 = range(8)
@@ -103,7 +107,9 @@ def ins(code, dst=0, src=0, off=0, imm=0):
 
 
 class Program:
-    def __init__(self, blocks):
+    def __init__(self, blocks, consts):
+        self.consts = consts  # register -> the number it holds at entry
+        self.notes = []
         self.lines = []     # PREVAIL instructions, one per line
         self.labels = {}    # label -> index into self.lines
         for label, text in blocks:
@@ -139,6 +145,11 @@ class Program:
             else:
                 out[at][3] = rel
         return out
+
+    def writes(self, n):
+        """Whether an instruction may change register n."""
+        dst = re.compile(r'[rw]%d\s*(s\d+|s>>|s/|s%%|<<|>>|[-+*/%%&|^])?=' % n)
+        return any(dst.match(l) or re.search(r'fetch|x=', l) for l in self.lines)
 
     def target(self, text):
         label = text.strip()
@@ -199,7 +210,12 @@ class Program:
             return [(ins(JMP | CALL, 0, 0, 0, int(m.group(1))), None)]
         m = re.fullmatch(r'callx\s+(r\d+)', line)
         if m:
-            return [(ins(JMP | CALL | 0x08, reg(m.group(1))[0]), None)]
+            n = reg(m.group(1))[0]
+            if n in self.consts and n >= 6 and not self.writes(n):
+                # the register holds one helper id all along: a plain call
+                self.notes.append('callx r%d as call %d' % (n, self.consts[n]))
+                return [(ins(JMP | CALL, 0, 0, 0, self.consts[n]), None)]
+            return [(ins(JMP | CALL | 0x08, n), None)]
         m = re.fullmatch(r'(r\d+)\s*=\s*\*\((u\d+|s\d+) \*\)skb\[(.*)\]', line)
         if m:
             size = SIZE[m.group(2)]
@@ -313,6 +329,8 @@ class Entry:
         self.init = set()       # absolute stack bytes
         self.values = {}        # (lo, hi) -> dict(svalue=, uvalue=)
         self.maps = [(MAP_HASH, 4, 4, 4), (MAP_PROG_ARRAY, 4, 4, 4)]
+        self.consts = {}
+        self.meta = []          # meta_offset facts dropped: matter only below data
         self.lines = []
 
     def fact(self, n):
@@ -340,7 +358,7 @@ class Entry:
             m = re.fullmatch(r'meta_offset\s*=\s*(.+)', c)
             if m:
                 if m.group(1).strip() != '0':
-                    self.approx.append('meta_offset (no data_meta here): ' + c)
+                    self.meta.append('meta_offset (no data_meta here): ' + c)
                 continue
             m = re.fullmatch(r's\[(\d+)\.\.\.(\d+)\]\.(\w+)\s*=\s*(.+)', c)
             if m:
@@ -388,6 +406,8 @@ class Entry:
                 self.approx.append('r%d.%s=%s (a relation)' % (n, key, v))
         if s[0] > s[1] or u[0] > u[1]:
             raise Inexpressible('r%d has no value (bottom entry state)' % n)
+        if s[0] == s[1] and (s[0] & UINT64_MAX) in range(u[0], u[1] + 1):
+            self.consts[n] = s[0]
         self.emit_reg(n, SCALAR, s=s, u=u)
 
     def offset(self, n, f, key, base=0):
@@ -546,13 +566,23 @@ def convert(path, case):
         entry = Entry()
         entry.parse(case.get('pre') or [])
         body = entry.finish()
-        insns = Program(list((case.get('code') or {}).items())).encode()
+        program = Program(list((case.get('code') or {}).items()), entry.consts)
+        insns = program.encode()
+        calls = {i[4] for i in insns if i[0] == JMP | CALL and i[2] == 0}
+        if calls & RINGBUF_HELPERS and not calls - RINGBUF_HELPERS:
+            # PREVAIL's map has no type: for ring-buffer helpers it is one
+            entry.maps[0] = (MAP_RINGBUF, 0, 0, 4096)
+            program.notes.append('map 0 is a ring buffer')
     except Inexpressible as e:
         out.append('inexpressible ' + str(e))
         out.append('end')
         return out
     for a in entry.approx:
         out.append('approx ' + a)
+    for a in entry.meta:
+        out.append('approx_meta ' + a)
+    for n in program.notes:
+        out.append('note ' + n)
     for m in entry.maps:
         out.append('map %d %d %d %d' % m)
     out.extend(body)
