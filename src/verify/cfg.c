@@ -10,16 +10,6 @@
 #include "isa/opcodes.h"
 #include "verify/env.h"
 
-static bool is_lddw(const struct bpfvm_insn *in)
-{
-	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
-}
-
-static bool is_jmp_class(const struct bpfvm_insn *in)
-{
-	return BPF_CLASS(in->code) == BPF_JMP || BPF_CLASS(in->code) == BPF_JMP32;
-}
-
 static bool is_pseudo_call(const struct bpfvm_insn *in)
 {
 	return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == BPF_PSEUDO_CALL;
@@ -27,7 +17,7 @@ static bool is_pseudo_call(const struct bpfvm_insn *in)
 
 static bool is_func_ref(const struct bpfvm_insn *in)
 {
-	return is_lddw(in) && in->src_reg == BPF_PSEUDO_FUNC;
+	return insn_is_lddw(in) && in->src_reg == BPF_PSEUDO_FUNC;
 }
 
 static int cmp_u32(const void *a, const void *b)
@@ -42,8 +32,7 @@ uint32_t subprog_index(const struct env *env, uint32_t insn)
 	return env->subprog_of[insn];
 }
 
-/* Target of a jump (ja32 uses imm). */
-static uint32_t jump_target(const struct bpfvm_insn *in, uint32_t i)
+uint32_t insn_jump_target(const struct bpfvm_insn *in, uint32_t i)
 {
 	if (BPF_CLASS(in->code) == BPF_JMP32 && BPF_OP(in->code) == BPF_JA)
 		return (uint32_t)((int64_t)i + in->imm + 1);
@@ -111,7 +100,7 @@ static int check_edges(struct env *env)
 
 		if (env->flags[i] & INSN_LDDW_HI)
 			continue;
-		if (is_lddw(in)) {
+		if (insn_is_lddw(in)) {
 			env->flags[i + 1] |= INSN_LDDW_HI;
 			if (in->src_reg == BPF_PSEUDO_FUNC) {
 				uint32_t t = (uint32_t)((int64_t)i + in->imm + 1);
@@ -124,7 +113,7 @@ static int check_edges(struct env *env)
 				return verr(env, i, "the last instruction of a function must be exit or a jump");
 			continue;
 		}
-		if (!is_jmp_class(in)) {
+		if (!insn_is_jmp(in)) {
 			if (i + 1 == env->subprogs[sp].end)
 				return verr(env, i, "the last instruction of a function must be exit or a jump");
 			continue;
@@ -144,7 +133,7 @@ static int check_edges(struct env *env)
 			env->flags[i + 1] |= INSN_PRUNE;
 			continue;
 		}
-		uint32_t t = jump_target(in, i);
+		uint32_t t = insn_jump_target(in, i);
 
 		if (t >= env->cnt || env->subprog_of[t] != sp)
 			return verr(env, i, "jump out of the function (to insn %u)", t);
@@ -187,14 +176,14 @@ static int check_reachable(struct env *env)
 		const struct bpfvm_insn *in = &env->insns[i];
 		int op = BPF_OP(in->code);
 
-		if (is_lddw(in)) {
+		if (insn_is_lddw(in)) {
 			seen[i + 1] = 1;
 			if (in->src_reg == BPF_PSEUDO_FUNC)
 				VISIT((uint32_t)((int64_t)i + in->imm + 1));
 			VISIT(i + 2);
 			continue;
 		}
-		if (!is_jmp_class(in)) {
+		if (!insn_is_jmp(in)) {
 			VISIT(i + 1);
 			continue;
 		}
@@ -206,7 +195,7 @@ static int check_reachable(struct env *env)
 			VISIT(i + 1);
 			continue;
 		}
-		VISIT(jump_target(in, i));
+		VISIT(insn_jump_target(in, i));
 		if (op != BPF_JA)
 			VISIT(i + 1);
 	}
@@ -287,170 +276,5 @@ int cfg_check(struct env *env)
 		err = check_reachable(env);
 	if (!err)
 		err = check_call_graph(env, false);
-	return err;
-}
-
-/* Which scalar values can matter. A register's value at an instruction
- * matters when, along some path, it flows (through moves and arithmetic) into
- * a place where the verifier's verdict or the path taken depends on it: a
- * branch, the address of a memory access, a value stored to memory, a helper
- * or function argument, or r0 at an exit whose value is checked. Backward
- * data flow to a fixed point; pruning then ignores the values of the other
- * scalars, which is what Linux's precision tracking achieves lazily. */
-#define ARGS_MASK 0x3e  /* r1-r5 */
-#define CALLEE_SAVED 0x3c0 /* r6-r9 */
-
-/* r1..r(n) for the arguments a helper reads (all five when unknown). */
-static uint16_t helper_args(const struct env *env, int32_t id)
-{
-	const struct bpfvm_helper_proto *p = env->proto(id);
-	uint16_t m = 0;
-
-	if (!p)
-		return ARGS_MASK;
-	for (int a = 0; a < BPFVM_HELPER_MAX_ARGS; a++)
-		if (p->args[a] != ARG_DONTCARE)
-			m |= (uint16_t)(1u << (a + 1));
-	return m;
-}
-
-/* Liveness: registers read before being written on some path. Pruning
- * ignores the others entirely, whatever their type. */
-static uint16_t live_transfer(const struct env *env, uint32_t i, uint16_t out)
-{
-	const struct bpfvm_insn *in = &env->insns[i];
-	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
-	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-	bool x = BPF_SRC(in->code) == BPF_X;
-
-	switch (cls) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		if (op == BPF_MOV)
-			return (uint16_t)((out & ~dst) | (x ? src : 0));
-		return (uint16_t)(out | dst | (x && op != BPF_END && op != BPF_NEG ? src : 0));
-	case BPF_LD: /* lddw */
-		return out & (uint16_t)~dst;
-	case BPF_LDX:
-		return (uint16_t)((out & ~dst) | src);
-	case BPF_ST:
-		return out | dst;
-	case BPF_STX:
-		return (uint16_t)(out | dst | src |
-				  (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_CMPXCHG ? 1u : 0));
-	default:
-		break;
-	}
-	switch (op) {
-	case BPF_JA:
-		return out;
-	case BPF_CALL:
-		if (in->src_reg == BPF_PSEUDO_CALL)
-			return (uint16_t)((out & CALLEE_SAVED) | ARGS_MASK);
-		return (uint16_t)((out & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
-	case BPF_EXIT:
-		return 1u;
-	default:
-		return (uint16_t)(out | dst | (x ? src : 0));
-	}
-}
-
-static uint16_t need_transfer(const struct env *env, uint32_t i, uint16_t out)
-{
-	const struct bpfvm_insn *in = &env->insns[i];
-	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
-	uint16_t n = out;
-	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-	bool x = BPF_SRC(in->code) == BPF_X;
-
-	switch (cls) {
-	case BPF_ALU:
-	case BPF_ALU64:
-		if (op == BPF_MOV) {
-			n &= (uint16_t)~dst;
-			if ((out & dst) && x)
-				n |= src;
-		} else if ((out & dst) && x && op != BPF_END && op != BPF_NEG) {
-			n |= src;
-		}
-		return n;
-	case BPF_LD: /* lddw */
-		return n & (uint16_t)~dst;
-	case BPF_LDX:
-		return (uint16_t)((n & ~dst) | src);
-	case BPF_ST:
-		return n | dst;
-	case BPF_STX:
-		n |= dst | src;
-		if (BPF_MODE(in->code) == BPF_ATOMIC && in->imm == BPF_CMPXCHG)
-			n |= 1u;
-		return n;
-	default:
-		break;
-	}
-	switch (op) {
-	case BPF_JA:
-		return n;
-	case BPF_CALL:
-		if (in->src_reg == BPF_PSEUDO_CALL)
-			return (uint16_t)((n & CALLEE_SAVED) | ARGS_MASK);
-		return (uint16_t)((n & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
-	case BPF_EXIT: {
-		struct bpfvm_ret_range r;
-
-		if (env->subprog_of[i] != 0 ||
-		    (env->pt && bpfvm_progtype_ret_range(env->pt, env->in->expected_attach_type, &r)))
-			return 1u;
-		return 0;
-	}
-	default:
-		return n | dst | (x ? src : 0);
-	}
-}
-
-static int backward(struct env *env, uint16_t **res,
-		    uint16_t (*transfer)(const struct env *, uint32_t, uint16_t))
-{
-	bool changed = true;
-	uint16_t *need = calloc(env->cnt, sizeof(*need));
-
-	*res = need;
-	if (!need)
-		return -ENOMEM;
-	while (changed) {
-		changed = false;
-		for (uint32_t k = env->cnt; k-- > 0;) {
-			const struct bpfvm_insn *in = &env->insns[k];
-			int op = BPF_OP(in->code);
-			uint16_t out = 0, n;
-
-			if (env->flags[k] & INSN_LDDW_HI)
-				continue;
-			if (is_lddw(in)) {
-				if (k + 2 < env->cnt)
-					out = need[k + 2];
-			} else if (is_jmp_class(in) && op != BPF_CALL && op != BPF_EXIT) {
-				out = need[jump_target(in, k)];
-				if (op != BPF_JA && k + 1 < env->cnt)
-					out |= need[k + 1];
-			} else if (!(is_jmp_class(in) && op == BPF_EXIT) && k + 1 < env->cnt) {
-				out = need[k + 1];
-			}
-			n = transfer(env, k, out);
-			if (n != need[k]) {
-				need[k] = n;
-				changed = true;
-			}
-		}
-	}
-	return 0;
-}
-
-int cfg_need(struct env *env)
-{
-	int err = backward(env, &env->need, need_transfer);
-
-	if (!err)
-		err = backward(env, &env->live, live_transfer);
 	return err;
 }

@@ -56,8 +56,10 @@ struct env {
 	struct bpfvm_verify_result *out;
 
 	uint8_t *flags;            /* per insn: INSN_* */
-	uint16_t *need;            /* per insn: registers whose scalar value may matter */
-	uint16_t *live;            /* per insn: registers that may be read later */
+	/* per insn (need.c): registers and stack slots of the running frame
+	 * whose scalar value may matter, and that may be read later */
+	uint16_t *need, *live;
+	uint64_t *need_slots, *live_slots;
 	/* per load/store insn: the kind of pointer it was first reached with
 	 * (enum reg_type; NOT_INIT: not yet), and the context access proved */
 	uint8_t *mem_type;
@@ -85,8 +87,21 @@ int verr(struct env *env, uint32_t insn, const char *fmt, ...) BPFVM_PRINTF(3, 4
 int reg_format(const struct env *env, const struct reg *r, char *buf, size_t len);
 const char *reg_type_name(int type);
 
+static inline bool insn_is_lddw(const struct bpfvm_insn *in)
+{
+	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
+static inline bool insn_is_jmp(const struct bpfvm_insn *in)
+{
+	return BPF_CLASS(in->code) == BPF_JMP || BPF_CLASS(in->code) == BPF_JMP32;
+}
+
+/* Target of a jump (ja32 uses imm). */
+uint32_t insn_jump_target(const struct bpfvm_insn *in, uint32_t i);
 int cfg_check(struct env *env);
 int cfg_stack_depth_check(struct env *env);
+/* need.c: fills need, live, need_slots and live_slots. */
 int cfg_need(struct env *env);
 uint32_t subprog_index(const struct env *env, uint32_t insn);
 

@@ -300,8 +300,44 @@ static bool byte_safe(uint8_t ok, uint8_t ck, const struct slot *cs, bool exact)
 	}
 }
 
+/* A byte of a slot whose value does not matter: any initialised scalar byte
+ * stands for any other. */
+static bool byte_safe_untyped(uint8_t ok, const struct slot *os, uint8_t ck, const struct slot *cs)
+{
+	bool old_scalar = ok == STACK_MISC || ok == STACK_ZERO ||
+			  (ok == STACK_SPILL && os->spill.type == SCALAR);
+
+	if (ok == STACK_INVALID)
+		return true;
+	if (!old_scalar)
+		return ck == STACK_SPILL;
+	return ck == STACK_MISC || ck == STACK_ZERO ||
+	       (ck == STACK_SPILL && cs->spill.type == SCALAR);
+}
+
+static bool slot_safe(const struct slot *os, const struct slot *cs, struct idmap *m, bool exact,
+		      bool needed)
+{
+	for (int b = 0; b < SLOT_SIZE; b++) {
+		bool ok = needed ? byte_safe(os->kind[b], cs->kind[b], cs, exact) :
+				   byte_safe_untyped(os->kind[b], os, cs->kind[b], cs);
+
+		if (!ok)
+			return false;
+	}
+	if (os->spill_size && (needed || os->spill.type != SCALAR)) {
+		if (cs->spill_size != os->spill_size || cs->spill_off != os->spill_off)
+			return false;
+		if (!regsafe(&os->spill, &cs->spill, m, exact, true))
+			return false;
+	} else if (exact && cs->spill_size) {
+		return false;
+	}
+	return true;
+}
+
 static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact,
-		       uint16_t need, uint16_t live)
+		       uint16_t need, uint16_t live, uint64_t need_slots, uint64_t live_slots)
 {
 	static const struct slot empty;
 
@@ -317,23 +353,16 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 		const struct slot *os = k < o->nslots ? &o->slots[k] : &empty;
 		const struct slot *cs = k < c->nslots ? &c->slots[k] : &empty;
 
-		for (int b = 0; b < SLOT_SIZE; b++)
-			if (!byte_safe(os->kind[b], cs->kind[b], cs, exact))
-				return false;
-		if (os->spill_size) {
-			if (cs->spill_size != os->spill_size || cs->spill_off != os->spill_off)
-				return false;
-			if (!regsafe(&os->spill, &cs->spill, m, exact, true))
-				return false;
-		} else if (exact && cs->spill_size) {
+		if (!exact && !(live_slots & (1ull << k)))
+			continue;
+		if (!slot_safe(os, cs, m, exact, exact || (need_slots & (1ull << k))))
 			return false;
-		}
 	}
 	return true;
 }
 
 bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
-		  const uint16_t *need, const uint16_t *live)
+		  const struct prune_masks *pm)
 {
 	static _Thread_local struct idmap m;
 
@@ -348,13 +377,17 @@ bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact
 		/* a caller's r0-r5 are overwritten when its callee returns */
 		bool top = i + 1 == old->nframes;
 		uint32_t at = top ? cur->insn : old->frames[i + 1]->callsite + 1;
-		uint16_t nd = need[at] & (top ? 0xffff : 0x3c0);
+		uint16_t nd = pm->need[at] & (top ? 0xffff : 0x3c0);
 		/* r10 is always live: it is the frame */
-		uint16_t lv = (uint16_t)((live[at] & (top ? 0xffff : 0x3c0)) | (1u << 10));
+		uint16_t lv = (uint16_t)((pm->live[at] & (top ? 0xffff : 0x3c0)) | (1u << 10));
+		/* a caller's stack as its callee found it: what the rest of the
+		 * caller and the callee (through pointers it was given) use */
+		uint32_t sat = top ? cur->insn : old->frames[i + 1]->callsite;
 
 		if (i + 1 < old->nframes && old->frames[i + 1]->callsite != cur->frames[i + 1]->callsite)
 			return false;
-		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd, lv))
+		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd, lv,
+				pm->need_slots[sat], pm->live_slots[sat]))
 			return false;
 	}
 	/* every reference old holds maps to one cur holds */
@@ -379,7 +412,7 @@ static uint64_t mix(uint64_t h, uint64_t v)
 	return h;
 }
 
-uint64_t state_hash(const struct vstate *st, const uint16_t *need, const uint16_t *live)
+uint64_t state_hash(const struct vstate *st, const struct prune_masks *pm)
 {
 	uint64_t h = st->nframes;
 
@@ -387,8 +420,8 @@ uint64_t state_hash(const struct vstate *st, const uint16_t *need, const uint16_
 		const struct frame *f = st->frames[i];
 		bool top = i + 1 == st->nframes;
 		uint32_t at = top ? st->insn : st->frames[i + 1]->callsite + 1;
-		uint16_t nd = need[at] & (top ? 0xffff : 0x3c0);
-		uint16_t lv = live[at] & (top ? 0xffff : 0x3c0);
+		uint16_t nd = pm->need[at] & (top ? 0xffff : 0x3c0);
+		uint16_t lv = pm->live[at] & (top ? 0xffff : 0x3c0);
 
 		h = mix(h, f->callsite);
 		for (int r = 0; r < BPF_MAX_REG; r++) {

@@ -133,15 +133,22 @@ void slot_scrub(struct slot *sl);
 /* Calls fn on every register and every spilled register of every frame. */
 void state_for_each_reg(struct vstate *s, void (*fn)(struct reg *r, void *arg), void *arg);
 
+/* What pruning compares at each instruction (see need.c): bit r of need[i]
+ * (need_slots[i]: bit k for stack slot k of the running frame) when the value
+ * of that scalar register (spilled scalar) may matter at instruction i: for
+ * the others only types are compared; bit r of live[i] (live_slots[i]) when
+ * it may be read later: the others are not compared at all. */
+struct prune_masks {
+	const uint16_t *need, *live;
+	const uint64_t *need_slots, *live_slots;
+};
+
 /* Pruning: `old` covers `cur` — every behaviour cur can have, old has had
- * (exact: old and cur are the same state, for infinite-loop detection).
- * Both are at instruction cur->insn; need[i] has bit r set when the value of
- * scalar register r at instruction i may matter (see cfg.c): the values of
- * the others are not compared; live[i] has bit r set when r may be read
- * later: the others are not compared at all. */
+ * (exact: old and cur are the same state, for infinite-loop detection; the
+ * stack is then compared whole). Both are at instruction cur->insn. */
 bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact,
-		  const uint16_t *need, const uint16_t *live);
+		  const struct prune_masks *pm);
 /* Equal for states that states_equal(exact) finds equal: a cheap first test. */
-uint64_t state_hash(const struct vstate *st, const uint16_t *need, const uint16_t *live);
+uint64_t state_hash(const struct vstate *st, const struct prune_masks *pm);
 
 #endif

@@ -142,7 +142,8 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	uint32_t open = 0, kept = 0;
 	struct vstate *ck;
 	int ret = 0;
-	uint64_t hash = state_hash(st, env->need, env->live);
+	const struct prune_masks pm = { env->need, env->live, env->need_slots, env->live_slots };
+	uint64_t hash = state_hash(st, &pm);
 
 	for (uint32_t i = 0; i < l->n; i++) {
 		struct vstate *c = l->states[i];
@@ -152,13 +153,13 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 			continue;
 		if (c->branches) {
 			open++;
-			if (c->hash == hash && states_equal(c, st, true, env->need, env->live) &&
+			if (c->hash == hash && states_equal(c, st, true, &pm) &&
 			    is_ancestor(c, st))
 				return verr(env, insn,
 					    "infinite loop: the program comes back here in the same state");
 			continue;
 		}
-		if (states_equal(c, st, false, env->need, env->live)) {
+		if (states_equal(c, st, false, &pm)) {
 			c->hit++;
 			ret = 1;
 			continue;
@@ -838,6 +839,8 @@ static void env_free(struct env *env)
 	free(env->flags);
 	free(env->need);
 	free(env->live);
+	free(env->need_slots);
+	free(env->live_slots);
 	free(env->subprog_of);
 	free(env->mem_type);
 	free(env->ctx_access);

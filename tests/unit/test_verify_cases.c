@@ -15,6 +15,7 @@
  *        entries; repeatable)
  *   expect: accept | reject SUBSTRING
  *   slow: WHY                     (exempt from the work bar, e.g. budget tests)
+ *   max_insns: N                  (a tighter work bar: pruning that must work)
  *   <assembly until the next "==">
  */
 #include <errno.h>
@@ -99,7 +100,8 @@ static void run_case(struct tcase *c)
 			return;
 		}
 	}
-	if (res.insns_processed > 100000 && !c->slow) {
+	if ((res.insns_processed > 100000 && !c->slow) ||
+	    (c->max_insns && res.insns_processed > c->max_insns)) {
 		test_failures++;
 		fprintf(stderr, "%s: %s: processed %llu instructions (took %llu ms)\n", c->file,
 			c->name, (unsigned long long)res.insns_processed,

@@ -26,6 +26,7 @@ struct tcase {
 	uint32_t nmaps;
 	bool accept;
 	bool slow;
+	uint64_t max_insns; /* tighter work bar than the suite's (0: none) */
 	char reason[256];
 	char *text;
 	size_t len, cap;
@@ -161,6 +162,10 @@ static void cases_run_file(const char *dir, const char *file, void (*run_case)(s
 		}
 		if (!strncmp(s, "slow:", 5)) {
 			c.slow = true;
+			continue;
+		}
+		if (!strncmp(s, "max_insns:", 10)) {
+			c.max_insns = strtoull(s + 10, NULL, 10);
 			continue;
 		}
 		if (!strncmp(s, "attach:", 7)) {

@@ -1,0 +1,605 @@
+/* Which parts of a state can matter at each instruction, computed before the
+ * walk so that pruning compares only those (Linux learns the same lazily,
+ * with precision marks and liveness):
+ * - live: registers, and stack slots of the running function's frame, that
+ *   may be read later; pruning does not compare the others at all;
+ * - need: registers and stack slots whose scalar value may matter; pruning
+ *   compares only their types for the others.
+ * Both are backward data flow to a fixed point. Stack slots are reached
+ * through r10 and through pointers derived from it, so a forward pass first
+ * finds, for every memory access and call, which slots of the running frame
+ * its pointer operands may reach. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "isa/opcodes.h"
+#include "verify/env.h"
+
+#define ALL_SLOTS (~0ull)
+#define ARGS_MASK 0x3e     /* r1-r5 */
+#define CALLEE_SAVED 0x3c0 /* r6-r9 */
+
+/* ---- forward: where pointers into the running frame's stack may be ---- */
+
+#define SP_AT 1    /* r10 + k */
+#define SP_ANY 2   /* anywhere in the running frame */
+#define SP_OTHER 4 /* into the stack of a caller */
+#define SP_NOT 8   /* not into any stack (a scalar, another pointer) */
+#define SP_STACK (SP_AT | SP_ANY | SP_OTHER)
+/* Offsets beyond this are refused by every access; SP_ANY keeps them. */
+#define SP_MAX_K 1024
+
+/* What a register or a spilled slot may hold, as a stack pointer. */
+struct sptag {
+	int16_t k; /* SP_AT: the offset from r10; 0 otherwise */
+	uint8_t f;
+};
+
+struct spstate {
+	struct sptag r[BPF_MAX_REG];
+	struct sptag s[MAX_SLOTS];
+	bool reached;
+};
+
+/* What the backward analyses need to know of an instruction. */
+struct spfact {
+	struct sptag base;   /* loads and stores: the pointer operand */
+	uint64_t call_read;  /* calls: slots the callee may read */
+	uint64_t call_value; /* calls: slots whose value the callee may use */
+};
+
+static const struct sptag sp_none = { 0, SP_NOT };
+static const struct sptag sp_unknown = { 0, SP_ANY | SP_OTHER | SP_NOT };
+
+static struct sptag sp_at(int64_t k)
+{
+	if (k < -SP_MAX_K || k > SP_MAX_K)
+		return (struct sptag){ 0, SP_ANY };
+	return (struct sptag){ (int16_t)k, SP_AT };
+}
+
+static bool sp_join(struct sptag *a, struct sptag b)
+{
+	struct sptag n = { a->k, (uint8_t)(a->f | b.f) };
+
+	if ((b.f & SP_AT) && !(a->f & SP_AT))
+		n.k = b.k;
+	if ((a->f & SP_AT) && (b.f & SP_AT) && a->k != b.k)
+		n.f = (uint8_t)((n.f & ~SP_AT) | SP_ANY);
+	if (n.f & SP_ANY) {
+		n.f &= (uint8_t)~SP_AT;
+		n.k = 0;
+	}
+	if (n.f == a->f && n.k == a->k)
+		return false;
+	*a = n;
+	return true;
+}
+
+static uint32_t access_size(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B: return 1;
+	case BPF_H: return 2;
+	case BPF_W: return 4;
+	default: return 8;
+	}
+}
+
+/* Slots holding some byte of [lo, hi) (offsets from r10). */
+static uint64_t slot_range(int64_t lo, int64_t hi)
+{
+	uint32_t first, last;
+
+	if (lo < -BPFVM_STACK_SIZE)
+		lo = -BPFVM_STACK_SIZE;
+	if (hi > 0)
+		hi = 0;
+	if (lo >= hi)
+		return 0;
+	first = (uint32_t)(-hi / SLOT_SIZE);
+	last = (uint32_t)((-lo - 1) / SLOT_SIZE);
+	if (last - first == 63)
+		return ALL_SLOTS;
+	return ((2ull << (last - first)) - 1) << first;
+}
+
+static uint64_t tag_slots(struct sptag t, int64_t off, int64_t size)
+{
+	if (t.f & SP_ANY)
+		return ALL_SLOTS;
+	if (t.f & SP_AT)
+		return slot_range(t.k + off, t.k + off + size);
+	return 0;
+}
+
+/* The slot an 8-byte access at r10 + off fills or overwrites whole, when
+ * the pointer is surely r10 + k. */
+static int whole_slot(struct sptag t, int64_t off, uint32_t size)
+{
+	int64_t at = t.k + off;
+
+	if (t.f != SP_AT || size != SLOT_SIZE || at >= 0 || at < -BPFVM_STACK_SIZE ||
+	    (-at) % SLOT_SIZE)
+		return -1;
+	return (int)((-at - 1) / SLOT_SIZE);
+}
+
+static void slots_join_all(struct spstate *s, struct sptag t)
+{
+	for (int k = 0; k < MAX_SLOTS; k++)
+		sp_join(&s->s[k], t);
+}
+
+/* r1..r(n) for the arguments a helper reads (all five when unknown). */
+static uint16_t helper_args(const struct env *env, int32_t id)
+{
+	const struct bpfvm_helper_proto *p = env->proto(id);
+	uint16_t m = 0;
+
+	if (!p)
+		return ARGS_MASK;
+	for (int a = 0; a < BPFVM_HELPER_MAX_ARGS; a++)
+		if (p->args[a] != ARG_DONTCARE)
+			m |= (uint16_t)(1u << (a + 1));
+	return m;
+}
+
+/* The largest key or value of the program's maps: how far a helper reads
+ * from a key or value pointer. */
+static uint32_t max_map_size(const struct env *env, bool key)
+{
+	uint32_t m = 0;
+
+	for (uint32_t i = 0; i < env->in->map_cnt; i++) {
+		uint32_t sz = key ? env->in->maps[i].key_size : env->in->maps[i].value_size;
+
+		if (sz > m)
+			m = sz;
+	}
+	return m;
+}
+
+static void sp_call(const struct env *env, const struct bpfvm_insn *in, struct spstate *s,
+		    struct spfact *fact)
+{
+	const struct bpfvm_helper_proto *p = in->src_reg ? NULL : env->proto(in->imm);
+	uint8_t any = 0;
+
+	for (int a = 1; a <= 5; a++) {
+		struct sptag t = s->r[a];
+		uint64_t m = tag_slots(t, 0, SP_MAX_K);
+
+		any |= t.f & SP_STACK;
+		if (!p || ((p->flags & HELPER_F_CALLBACK) && p->args[a - 1] != ARG_DONTCARE)) {
+			/* a function or a callback may follow the pointer anywhere */
+			if (t.f & SP_STACK)
+				m = ALL_SLOTS;
+			fact->call_read |= m;
+			fact->call_value |= m;
+			continue;
+		}
+		switch (p->args[a - 1]) {
+		case ARG_DONTCARE:
+		case ARG_PTR_TO_UNINIT_MAP_VALUE: /* written, not read */
+		case ARG_PTR_TO_UNINIT_MEM:
+		case ARG_PTR_TO_LONG:
+			break;
+		case ARG_PTR_TO_MAP_KEY:
+			/* its bytes may be read as a constant (stack_const) */
+			m = tag_slots(t, 0, max_map_size(env, true));
+			fact->call_read |= m;
+			fact->call_value |= m;
+			break;
+		case ARG_PTR_TO_MAP_VALUE:
+			fact->call_read |= tag_slots(t, 0, max_map_size(env, false));
+			break;
+		default:
+			fact->call_read |= m;
+			break;
+		}
+	}
+	/* a function, or a callback, may store pointers into the stack it was given */
+	if ((!p || (p->flags & HELPER_F_CALLBACK)) && any)
+		slots_join_all(s, sp_unknown);
+	for (int r = 0; r <= 5; r++)
+		s->r[r] = sp_none;
+	if (!p)
+		s->r[0] = sp_unknown;
+}
+
+static void sp_step(const struct env *env, uint32_t i, struct spstate *s, struct spfact *fact)
+{
+	const struct bpfvm_insn *in = &env->insns[i];
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+	struct sptag *dst = &s->r[in->dst_reg];
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64: {
+		struct sptag src = x ? s->r[in->src_reg] : sp_none;
+		uint8_t f = (uint8_t)(dst->f | src.f);
+
+		if (op == BPF_MOV) {
+			if (cls == BPF_ALU64 && x && in->off == 0)
+				*dst = src;
+			else
+				*dst = src.f & SP_STACK ? sp_unknown : sp_none;
+			return;
+		}
+		if (cls == BPF_ALU64 && !x && (op == BPF_ADD || op == BPF_SUB)) {
+			if (dst->f & SP_AT) {
+				struct sptag t = sp_at(op == BPF_ADD ? (int64_t)dst->k + in->imm :
+								      (int64_t)dst->k - in->imm);
+
+				t.f |= (uint8_t)(dst->f & (SP_OTHER | SP_NOT));
+				*dst = t;
+			}
+			return;
+		}
+		dst->k = 0;
+		dst->f = (uint8_t)((f & (SP_AT | SP_ANY) ? SP_ANY : 0) | (f & SP_OTHER) | SP_NOT);
+		return;
+	}
+	case BPF_LD:
+		if (insn_is_lddw(in)) {
+			*dst = sp_none;
+		} else {
+			for (int r = 0; r <= 5; r++)
+				s->r[r] = sp_none;
+		}
+		return;
+	case BPF_LDX: {
+		struct sptag base = s->r[in->src_reg], t = sp_none;
+		uint32_t size = access_size(in->code);
+
+		fact->base = base;
+		/* only whole 8-byte fills can give back a pointer */
+		if (size == SLOT_SIZE && BPF_MODE(in->code) == BPF_MEM) {
+			int k = whole_slot((struct sptag){ base.k, SP_AT }, in->off, size);
+
+			if (base.f & SP_AT)
+				sp_join(&t, k >= 0 ? s->s[k] : sp_unknown);
+			if (base.f & (SP_ANY | SP_OTHER))
+				sp_join(&t, sp_unknown);
+		}
+		s->r[in->dst_reg] = t;
+		return;
+	}
+	case BPF_ST:
+	case BPF_STX: {
+		struct sptag base = *dst, val = cls == BPF_STX ? s->r[in->src_reg] : sp_none;
+		uint32_t size = access_size(in->code);
+		uint64_t m = tag_slots(base, in->off, size);
+		int k = whole_slot(base, in->off, size);
+
+		fact->base = base;
+		if (k >= 0 && !(cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC)) {
+			s->s[k] = val;
+		} else {
+			for (int j = 0; j < MAX_SLOTS; j++)
+				if (m & (1ull << j))
+					sp_join(&s->s[j], val);
+		}
+		if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC && (in->imm & BPF_FETCH)) {
+			struct sptag *r = &s->r[in->imm == BPF_CMPXCHG ? 0 : in->src_reg];
+
+			*r = base.f & SP_STACK ? sp_unknown : sp_none;
+		}
+		return;
+	}
+	default:
+		break;
+	}
+	if (op == BPF_CALL)
+		sp_call(env, in, s, fact);
+}
+
+static int sp_analyse(const struct env *env, struct spfact *facts)
+{
+	uint32_t *head = malloc(env->cnt * sizeof(*head)), nheads = 0, nwork = 0;
+	uint32_t *head_insn = malloc(env->cnt * sizeof(*head_insn));
+	struct spstate *hs = NULL, s;
+	uint32_t *work = NULL;
+	uint8_t *queued = NULL;
+	int err = -ENOMEM;
+
+	if (!head || !head_insn)
+		goto out;
+	for (uint32_t i = 0; i < env->cnt; i++) {
+		head[i] = UINT32_MAX;
+		if (env->flags[i] & INSN_PRUNE) {
+			head_insn[nheads] = i;
+			head[i] = nheads++;
+		}
+	}
+	hs = calloc(nheads ? nheads : 1, sizeof(*hs));
+	work = malloc((nheads ? nheads : 1) * sizeof(*work));
+	queued = calloc(nheads ? nheads : 1, 1);
+	if (!hs || !work || !queued)
+		goto out;
+	for (uint32_t sp = 0; sp < env->nsubprogs; sp++) {
+		uint32_t h = head[env->subprogs[sp].start];
+
+		/* arguments of functions and callbacks may point into a caller */
+		for (int r = 0; r < BPF_MAX_REG; r++)
+			hs[h].r[r] = sp_none;
+		for (int r = 1; r <= 5 && sp; r++)
+			hs[h].r[r].f |= SP_OTHER;
+		for (int k = 0; k < MAX_SLOTS; k++)
+			hs[h].s[k] = sp_none;
+		hs[h].r[10] = sp_at(0);
+		hs[h].reached = true;
+		work[nwork++] = h;
+		queued[h] = 1;
+	}
+	while (nwork) {
+		uint32_t h = work[--nwork], i = head_insn[h];
+
+		queued[h] = 0;
+		s = hs[h];
+		for (;;) {
+			const struct bpfvm_insn *in = &env->insns[i];
+			int op = BPF_OP(in->code);
+			uint32_t succ[2], nsucc = 0;
+
+			memset(&facts[i], 0, sizeof(facts[i]));
+			sp_step(env, i, &s, &facts[i]);
+			if (insn_is_lddw(in)) {
+				succ[nsucc++] = i + 2;
+			} else if (insn_is_jmp(in) && op == BPF_EXIT) {
+				break;
+			} else if (insn_is_jmp(in) && op != BPF_CALL) {
+				succ[nsucc++] = insn_jump_target(in, i);
+				if (op != BPF_JA)
+					succ[nsucc++] = i + 1;
+			} else {
+				succ[nsucc++] = i + 1;
+			}
+			if (nsucc == 1 && succ[0] < env->cnt && head[succ[0]] == UINT32_MAX) {
+				i = succ[0];
+				continue;
+			}
+			for (uint32_t j = 0; j < nsucc; j++) {
+				uint32_t t = succ[j], th;
+				bool changed = false;
+
+				if (t >= env->cnt || head[t] == UINT32_MAX)
+					continue;
+				th = head[t];
+				if (!hs[th].reached) {
+					hs[th] = s;
+					changed = true;
+				} else {
+					for (int r = 0; r < BPF_MAX_REG; r++)
+						changed |= sp_join(&hs[th].r[r], s.r[r]);
+					for (int k = 0; k < MAX_SLOTS; k++)
+						changed |= sp_join(&hs[th].s[k], s.s[k]);
+				}
+				if (changed && !queued[th]) {
+					queued[th] = 1;
+					work[nwork++] = th;
+				}
+			}
+			break;
+		}
+	}
+	err = 0;
+out:
+	free(head);
+	free(head_insn);
+	free(hs);
+	free(work);
+	free(queued);
+	return err;
+}
+
+/* ---- backward: liveness and need ---- */
+
+struct flow {
+	uint16_t regs;
+	uint64_t slots;
+};
+
+/* Liveness: registers and slots read before being written on some path. */
+static struct flow live_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
+				 struct flow out)
+{
+	const struct bpfvm_insn *in = &env->insns[i];
+	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+	struct flow n = out;
+	int k;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_MOV)
+			n.regs = (uint16_t)((out.regs & ~dst) | (x ? src : 0));
+		else
+			n.regs = (uint16_t)(out.regs | dst |
+					    (x && op != BPF_END && op != BPF_NEG ? src : 0));
+		return n;
+	case BPF_LD: /* lddw */
+		n.regs = out.regs & (uint16_t)~dst;
+		return n;
+	case BPF_LDX:
+		n.regs = (uint16_t)((out.regs & ~dst) | src);
+		n.slots |= tag_slots(fact->base, in->off, access_size(in->code));
+		return n;
+	case BPF_ST:
+	case BPF_STX:
+		k = whole_slot(fact->base, in->off, access_size(in->code));
+		if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC) {
+			n.slots |= tag_slots(fact->base, in->off, access_size(in->code));
+			n.regs |= (uint16_t)(dst | src | (in->imm == BPF_CMPXCHG ? 1u : 0));
+			return n;
+		}
+		if (k >= 0)
+			n.slots &= ~(1ull << k);
+		n.regs |= (uint16_t)(dst | (cls == BPF_STX ? src : 0));
+		return n;
+	default:
+		break;
+	}
+	switch (op) {
+	case BPF_JA:
+		return n;
+	case BPF_CALL:
+		n.slots |= fact->call_read;
+		if (in->src_reg == BPF_PSEUDO_CALL)
+			n.regs = (uint16_t)((out.regs & CALLEE_SAVED) | ARGS_MASK);
+		else
+			n.regs = (uint16_t)((out.regs & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+		return n;
+	case BPF_EXIT:
+		return (struct flow){ 1u, 0 };
+	default:
+		n.regs = (uint16_t)(out.regs | dst | (x ? src : 0));
+		return n;
+	}
+}
+
+/* Which values can matter. A register's (or a spilled scalar's) value at an
+ * instruction matters when, along some path, it flows (through moves,
+ * arithmetic, spills and fills) into a place where the verifier's verdict or
+ * the path taken depends on it: a branch, the address of a memory access, a
+ * helper or function argument, a map key read as a constant, or r0 at an
+ * exit whose value is checked. */
+static struct flow need_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
+				 struct flow out)
+{
+	const struct bpfvm_insn *in = &env->insns[i];
+	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
+	int cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+	bool x = BPF_SRC(in->code) == BPF_X;
+	uint32_t size = access_size(in->code);
+	struct flow n = out;
+	uint64_t m;
+	int k;
+
+	switch (cls) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		if (op == BPF_MOV) {
+			n.regs &= (uint16_t)~dst;
+			if ((out.regs & dst) && x)
+				n.regs |= src;
+		} else if ((out.regs & dst) && x && op != BPF_END && op != BPF_NEG) {
+			n.regs |= src;
+		}
+		return n;
+	case BPF_LD: /* lddw */
+		n.regs &= (uint16_t)~dst;
+		return n;
+	case BPF_LDX:
+		if (out.regs & dst)
+			n.slots |= tag_slots(fact->base, in->off, size);
+		n.regs = (uint16_t)((out.regs & ~dst) | src);
+		return n;
+	case BPF_ST:
+	case BPF_STX:
+		m = tag_slots(fact->base, in->off, size);
+		n.regs |= dst;
+		if (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC) {
+			n.slots |= m;
+			n.regs |= (uint16_t)(src | (in->imm == BPF_CMPXCHG ? 1u : 0));
+			return n;
+		}
+		k = whole_slot(fact->base, in->off, size);
+		if (k >= 0)
+			n.slots &= ~(1ull << k);
+		/* what goes into a caller's frame is compared there */
+		if (cls == BPF_STX && ((out.slots & m) || (fact->base.f & SP_OTHER)))
+			n.regs |= src;
+		return n;
+	default:
+		break;
+	}
+	switch (op) {
+	case BPF_JA:
+		return n;
+	case BPF_CALL:
+		n.slots |= fact->call_value;
+		if (in->src_reg == BPF_PSEUDO_CALL)
+			n.regs = (uint16_t)((out.regs & CALLEE_SAVED) | ARGS_MASK);
+		else
+			n.regs = (uint16_t)((out.regs & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+		return n;
+	case BPF_EXIT: {
+		struct bpfvm_ret_range r;
+
+		if (env->subprog_of[i] != 0 ||
+		    (env->pt && bpfvm_progtype_ret_range(env->pt, env->in->expected_attach_type, &r)))
+			return (struct flow){ 1u, 0 };
+		return (struct flow){ 0, 0 };
+	}
+	default:
+		n.regs |= (uint16_t)(dst | (x ? src : 0));
+		return n;
+	}
+}
+
+typedef struct flow (*transfer_fn)(const struct env *, const struct spfact *, uint32_t,
+				   struct flow);
+
+static void backward(const struct env *env, const struct spfact *facts, transfer_fn transfer,
+		     uint16_t *regs, uint64_t *slots)
+{
+	bool changed = true;
+
+	while (changed) {
+		changed = false;
+		for (uint32_t k = env->cnt; k-- > 0;) {
+			const struct bpfvm_insn *in = &env->insns[k];
+			int op = BPF_OP(in->code);
+			struct flow out = { 0, 0 }, n;
+			uint32_t s[2], ns = 0;
+
+			if (env->flags[k] & INSN_LDDW_HI)
+				continue;
+			if (insn_is_lddw(in)) {
+				s[ns++] = k + 2;
+			} else if (insn_is_jmp(in) && op != BPF_CALL && op != BPF_EXIT) {
+				s[ns++] = insn_jump_target(in, k);
+				if (op != BPF_JA)
+					s[ns++] = k + 1;
+			} else if (!(insn_is_jmp(in) && op == BPF_EXIT)) {
+				s[ns++] = k + 1;
+			}
+			for (uint32_t j = 0; j < ns; j++)
+				if (s[j] < env->cnt) {
+					out.regs |= regs[s[j]];
+					out.slots |= slots[s[j]];
+				}
+			n = transfer(env, &facts[k], k, out);
+			if (n.regs != regs[k] || n.slots != slots[k]) {
+				regs[k] = n.regs;
+				slots[k] = n.slots;
+				changed = true;
+			}
+		}
+	}
+}
+
+int cfg_need(struct env *env)
+{
+	struct spfact *facts = calloc(env->cnt ? env->cnt : 1, sizeof(*facts));
+	int err = -ENOMEM;
+
+	env->need = calloc(env->cnt ? env->cnt : 1, sizeof(*env->need));
+	env->live = calloc(env->cnt ? env->cnt : 1, sizeof(*env->live));
+	env->need_slots = calloc(env->cnt ? env->cnt : 1, sizeof(*env->need_slots));
+	env->live_slots = calloc(env->cnt ? env->cnt : 1, sizeof(*env->live_slots));
+	if (facts && env->need && env->live && env->need_slots && env->live_slots)
+		err = sp_analyse(env, facts);
+	if (!err) {
+		backward(env, facts, need_transfer, env->need, env->need_slots);
+		backward(env, facts, live_transfer, env->live, env->live_slots);
+	}
+	free(facts);
+	return err;
+}
