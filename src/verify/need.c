@@ -146,12 +146,34 @@ static uint16_t helper_args(const struct env *env, int32_t id)
 	return m;
 }
 
-/* The largest key or value of the program's maps: how far a helper reads
- * from a key or value pointer. */
-static uint32_t max_map_size(const struct env *env, bool key)
+/* How many bytes a helper reads through the key (or value) pointer of the
+ * call at insn: those of the map in r1 when a lddw just before the call put
+ * it there, else the largest of the program's maps. */
+static uint32_t call_map_size(const struct env *env, uint32_t insn, bool key)
 {
-	uint32_t m = 0;
+	uint32_t start = env->subprogs[env->subprog_of[insn]].start, m = 0;
 
+	for (uint32_t j = insn; j-- > start;) {
+		const struct bpfvm_insn *in = &env->insns[j];
+		int cls = BPF_CLASS(in->code);
+
+		if (env->flags[j] & INSN_LDDW_HI)
+			continue;
+		if (insn_is_lddw(in) && in->dst_reg == 1) {
+			if (in->src_reg == BPF_PSEUDO_MAP_IDX && (uint32_t)in->imm < env->in->map_cnt) {
+				const struct bpfvm_verify_map *mp = &env->in->maps[in->imm];
+
+				return key ? mp->key_size : mp->value_size;
+			}
+			break;
+		}
+		/* anything else that may write r1, or a join, ends the search */
+		if (insn_is_jmp(in) || (env->flags[j] & INSN_PRUNE) ||
+		    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_LD) &&
+		     in->dst_reg == 1) ||
+		    (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC))
+			break;
+	}
 	for (uint32_t i = 0; i < env->in->map_cnt; i++) {
 		uint32_t sz = key ? env->in->maps[i].key_size : env->in->maps[i].value_size;
 
@@ -161,19 +183,23 @@ static uint32_t max_map_size(const struct env *env, bool key)
 	return m;
 }
 
-static void sp_call(const struct env *env, const struct bpfvm_insn *in, struct spstate *s,
-		    struct spfact *fact)
+static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, struct spfact *fact)
 {
+	const struct bpfvm_insn *in = &env->insns[insn];
 	const struct bpfvm_helper_proto *p = in->src_reg ? NULL : env->proto(in->imm);
+	bool function = in->src_reg == BPF_PSEUDO_CALL;
 	uint8_t any = 0;
 
 	for (int a = 1; a <= 5; a++) {
 		struct sptag t = s->r[a];
 		uint64_t m = tag_slots(t, 0, SP_MAX_K);
 
-		any |= t.f & SP_STACK;
-		if (!p || ((p->flags & HELPER_F_CALLBACK) && p->args[a - 1] != ARG_DONTCARE)) {
+		/* the walk refuses unknown helpers and kfuncs */
+		if (!function && !p)
+			break;
+		if (function || ((p->flags & HELPER_F_CALLBACK) && p->args[a - 1] != ARG_DONTCARE)) {
 			/* a function or a callback may follow the pointer anywhere */
+			any |= t.f & SP_STACK;
 			if (t.f & SP_STACK)
 				m = ALL_SLOTS;
 			fact->call_read |= m;
@@ -181,31 +207,46 @@ static void sp_call(const struct env *env, const struct bpfvm_insn *in, struct s
 			continue;
 		}
 		switch (p->args[a - 1]) {
-		case ARG_DONTCARE:
-		case ARG_PTR_TO_UNINIT_MAP_VALUE: /* written, not read */
-		case ARG_PTR_TO_UNINIT_MEM:
-		case ARG_PTR_TO_LONG:
-			break;
 		case ARG_PTR_TO_MAP_KEY:
 			/* its bytes may be read as a constant (stack_const) */
-			m = tag_slots(t, 0, max_map_size(env, true));
+			m = tag_slots(t, 0, call_map_size(env, insn, true));
 			fact->call_read |= m;
 			fact->call_value |= m;
 			break;
 		case ARG_PTR_TO_MAP_VALUE:
-			fact->call_read |= tag_slots(t, 0, max_map_size(env, false));
+			fact->call_read |= tag_slots(t, 0, call_map_size(env, insn, false));
 			break;
+		case ARG_PTR_TO_MEM:
+		case ARG_PTR_TO_MEM_OR_NULL:
+			fact->call_read |= m;
+			break;
+		case ARG_DONTCARE:
+		case ARG_ANYTHING:
+		case ARG_CONST_MAP_PTR:
+		case ARG_CONST_SIZE:
+		case ARG_CONST_SIZE_OR_ZERO:
+		case ARG_CONST_ALLOC_SIZE_OR_ZERO:
+		case ARG_PTR_TO_CTX:
+		case ARG_PTR_TO_ALLOC_MEM:
+		case ARG_PTR_TO_SPIN_LOCK:
+		case ARG_PTR_TO_FUNC:
+			break; /* not stack memory read by the helper */
+		case ARG_PTR_TO_UNINIT_MAP_VALUE:
+		case ARG_PTR_TO_UNINIT_MEM:
+		case ARG_PTR_TO_LONG:
+			break; /* written, not read */
 		default:
 			fact->call_read |= m;
+			fact->call_value |= m;
 			break;
 		}
 	}
 	/* a function, or a callback, may store pointers into the stack it was given */
-	if ((!p || (p->flags & HELPER_F_CALLBACK)) && any)
+	if (any)
 		slots_join_all(s, sp_unknown);
 	for (int r = 0; r <= 5; r++)
 		s->r[r] = sp_none;
-	if (!p)
+	if (function)
 		s->r[0] = sp_unknown;
 }
 
@@ -294,7 +335,7 @@ static void sp_step(const struct env *env, uint32_t i, struct spstate *s, struct
 		break;
 	}
 	if (op == BPF_CALL)
-		sp_call(env, in, s, fact);
+		sp_call(env, i, s, fact);
 }
 
 static int sp_analyse(const struct env *env, struct spfact *facts)

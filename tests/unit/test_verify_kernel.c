@@ -31,6 +31,7 @@ static const char *const bpfvm_more_permissive[] = {
 	/* Linux knows array lookups at constant keys are not null only when the
 	 * key is tracked on its stack, which a 4-byte store of 3 is not */
 	"array element at a constant index in range needs no null check",
+	"map key read as a constant, both keys in range",
 	/* "missing btf func_info": Linux needs BTF to type a callback */
 	"bpf_loop with a counting callback",
 	"for_each_map_elem reading key and value",
