@@ -372,6 +372,17 @@ static int sp_analyse(const struct env *env, struct spfact *facts)
 		for (int k = 0; k < MAX_SLOTS; k++)
 			hs[h].s[k] = sp_none;
 		hs[h].r[10] = sp_at(0);
+		/* an abstract entry state may hand the program stack pointers */
+		for (int r = 0; r < BPF_MAX_REG && !sp && env->in->entry; r++) {
+			const struct bpfvm_verify_entry_reg *e = &env->in->entry->regs[r];
+
+			if (e->kind != BPFVM_ENTRY_STACK)
+				hs[h].r[r] = sp_none;
+			else if (e->off_min == e->off_max)
+				hs[h].r[r] = sp_at(e->off_min);
+			else
+				hs[h].r[r] = (struct sptag){ 0, SP_ANY };
+		}
 		hs[h].reached = true;
 		work[nwork++] = h;
 		queued[h] = 1;

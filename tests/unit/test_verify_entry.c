@@ -172,11 +172,33 @@ static void not_initialised_and_invalid(void)
 	CHECK(strstr(m, "two stack values in one slot") != NULL);
 }
 
+/* Pruning compares the stack slots a program may read, found from r10 and
+ * from the stack pointers the entry state hands it: a slot read only through
+ * r2 is still compared (the path storing 0 is explored first). */
+static void stack_pointer_pruning(void)
+{
+	struct bpfvm_verify_entry e = { 0 };
+	char m[768];
+	char prog[256];
+
+	e.regs[1] = scalar(0, 1);
+	e.regs[2] = ptr(BPFVM_ENTRY_STACK, -16, -16);
+	e.regs[3] = ptr(BPFVM_ENTRY_MAP_VALUE, 0, 0);
+	e.regs[10] = ptr(BPFVM_ENTRY_STACK, 0, 0);
+	for (int bad = 0; bad < 2; bad++) {
+		snprintf(prog, sizeof(prog),
+			 "stdw [%%r2+0], %d\njeq %%r1, 0, +1\nstdw [%%r2+0], 0\nldxdw %%r5, [%%r2+0]\n"
+			 "add %%r3, %%r5\nldxb %%r0, [%%r3+0]\nexit", bad ? 8 : 7);
+		CHECK(verify(prog, &e, m, sizeof(m)) == (bad ? -EACCES : 0));
+	}
+}
+
 int main(void)
 {
 	packet();
 	scalars_and_map_values();
 	stack();
+	stack_pointer_pruning();
 	not_initialised_and_invalid();
 	return test_exit();
 }
