@@ -591,6 +591,7 @@ static void bpfvm_verdict(const struct bpfvm_object *obj, const struct bpfvm_pro
 		set_reason(v->reason, "%s%s%s", r.line, r.line[0] ? ": " : "", r.message);
 	else
 		v->reason[0] = '\0';
+	bpfvm_verify_result_free(&r);
 }
 
 /* The type both verifiers are given: --type, the section's, libbpf 0.x's
