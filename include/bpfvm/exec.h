@@ -43,7 +43,21 @@ enum bpfvm_helper_kind {
 	 * or 0; on a target the engine jumps to it (at most BPFVM_MAX_TAIL_CALLS
 	 * times per run) and never returns; on 0 execution continues with r0 = 0. */
 	BPFVM_HELPER_TAIL_CALL,
+	/* A legacy packet load (BPF_LD | BPF_ABS / BPF_IND), bound under one of
+	 * the BPFVM_HELPER_ID_LD_PKT_* ids below and called only by the engines
+	 * for these instructions, never by `call` or `callx`: r1 is the context
+	 * (the program's r6), r2 the offset (its low 32 bits, signed); it returns
+	 * the bytes read as a big-endian number, zero-extended, or a negative
+	 * value when they are not in the packet, and the program then ends with
+	 * r0 = 0 (all frames). */
+	BPFVM_HELPER_LD_PKT,
 };
+
+/* Resolver ids of the legacy packet loads of 1, 2 and 4 bytes: negative, so
+ * never a Linux helper id. */
+#define BPFVM_HELPER_ID_LD_PKT_B (-1)
+#define BPFVM_HELPER_ID_LD_PKT_H (-2)
+#define BPFVM_HELPER_ID_LD_PKT_W (-4)
 
 #define BPFVM_MAX_TAIL_CALLS 33
 

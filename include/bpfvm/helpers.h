@@ -13,7 +13,9 @@ extern "C" {
 #endif
 
 /* A bpfvm_helper_resolver over bpfvm's helper table (cookie unused). For an id
- * bpfvm lacks: -ENOENT and "helper 54 (bpf_xdp_adjust_meta) is not supported". */
+ * bpfvm lacks: -ENOENT and "helper 54 (bpf_xdp_adjust_meta) is not supported".
+ * It also binds the legacy packet loads (BPFVM_HELPER_ID_LD_PKT_*), which
+ * read the skb context of bpfvm's socket_filter and sched_cls/act programs. */
 int bpfvm_helper_resolve(void *cookie, int32_t id, struct bpfvm_helper_binding *out);
 
 /* Where bpf_trace_printk() output goes: one call per message (the formatted

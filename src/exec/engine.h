@@ -38,6 +38,11 @@ extern const struct bpfvm_engine_ops *const bpfvm_jit_ops;
 int bpfvm_exec_bind_helper(const struct bpfvm_exec *exec, uint32_t insn_idx, int32_t id,
 			   struct bpfvm_helper_binding *out);
 
+/* Binds the legacy packet load of `size` bytes (1, 2 or 4) at insn_idx
+ * through the exec's resolver (see BPFVM_HELPER_LD_PKT). */
+int bpfvm_exec_bind_ld_pkt(const struct bpfvm_exec *exec, uint32_t insn_idx, int size,
+			   bpfvm_helper_fn *out);
+
 /* The target of a taken tail call (see BPFVM_HELPER_TAIL_CALL): checks and
  * counts the chain limit in run->tail_calls and returns the program to continue
  * in, or NULL when the limit is reached. */

@@ -108,9 +108,28 @@ int bpfvm_exec_bind_helper(const struct bpfvm_exec *exec, uint32_t insn_idx, int
 		return bpfvm_errorf(-ENOENT, "insn %u: call to helper %d, but no helpers are "
 				    "available", insn_idx, id);
 	err = exec->resolve_helper(exec->resolver_cookie, id, out);
+	if (!err && out->kind == BPFVM_HELPER_LD_PKT)
+		err = bpfvm_errorf(-ENOENT, "helper %d is not callable (it is a legacy packet "
+				   "load)", id);
 	if (err)
 		bpfvm_error_prefix("insn %u: ", insn_idx);
 	return err;
+}
+
+int bpfvm_exec_bind_ld_pkt(const struct bpfvm_exec *exec, uint32_t insn_idx, int size,
+			   bpfvm_helper_fn *out)
+{
+	struct bpfvm_helper_binding b;
+	int32_t id = size == 1 ? BPFVM_HELPER_ID_LD_PKT_B
+		     : size == 2 ? BPFVM_HELPER_ID_LD_PKT_H : BPFVM_HELPER_ID_LD_PKT_W;
+
+	if (!exec->resolve_helper || exec->resolve_helper(exec->resolver_cookie, id, &b) ||
+	    b.kind != BPFVM_HELPER_LD_PKT)
+		return bpfvm_errorf(-ENOENT, "insn %u: legacy packet load (BPF_LD | BPF_ABS/"
+				    "BPF_IND), but this program has no packet to load from",
+				    insn_idx);
+	*out = b.fn;
+	return 0;
 }
 
 const struct bpfvm_exec *bpfvm_exec_tail_target(struct bpfvm_run *run, uint64_t helper_ret)

@@ -49,6 +49,7 @@
 	X(JLE32_IMM) X(JLE32_REG) X(JSLT32_IMM) X(JSLT32_REG) X(JSLE32_IMM)             \
 	X(JSLE32_REG)                                                                   \
 	X(CALL) X(CALL_UNWIND) X(CALL_TAIL) X(CALLX) X(CALL_LOCAL) X(EXIT) X(LDDW)      \
+	X(LD_ABS) X(LD_IND)                                                             \
 	X(LDXB) X(LDXH) X(LDXW) X(LDXDW) X(LDXSB) X(LDXSH) X(LDXSW)                     \
 	X(STB) X(STH) X(STW) X(STDW) X(STXB) X(STXH) X(STXW) X(STXDW)                   \
 	X(AADD32) X(AOR32) X(AAND32) X(AXOR32) X(AFADD32) X(AFOR32) X(AFAND32)          \
@@ -292,6 +293,17 @@ static int decode_lddw(const struct bpfvm_exec *exec, uint32_t i, struct interp_
 			    "BTF reference", i, in->src_reg);
 }
 
+/* The legacy packet loads: the bound load function in fn, imm in off. */
+static int decode_ld_pkt(const struct bpfvm_exec *exec, uint32_t i, struct interp_insn *out)
+{
+	const struct bpfvm_insn *in = &exec->insns[i];
+	int size = BPF_SIZE(in->code) == BPF_B ? 1 : BPF_SIZE(in->code) == BPF_H ? 2 : 4;
+
+	out->op = BPF_MODE(in->code) == BPF_ABS ? OP_LD_ABS : OP_LD_IND;
+	out->off = in->imm;
+	return bpfvm_exec_bind_ld_pkt(exec, i, size, &out->fn);
+}
+
 /* ------------------------------------------------------------- fusion */
 
 /* Superinstructions for the sequences clang emits most: `d = s; d op= x`
@@ -414,6 +426,10 @@ static int interp_prepare(struct bpfvm_exec *exec, const struct bpfvm_exec_opts 
 			err = decode_jmp(exec, i, out);
 			break;
 		case BPF_LD:
+			if (in->code != (BPF_LD | BPF_IMM | BPF_DW)) {
+				err = decode_ld_pkt(exec, i, out);
+				break;
+			}
 			err = decode_lddw(exec, i, out);
 			p->insns[i + 1].op = OP_EXIT; /* never reached: the checker forbids it */
 			i++;
@@ -731,7 +747,7 @@ dispatch:
 
 		if (!self->resolve_helper ||
 		    self->resolve_helper(self->resolver_cookie, (int32_t)DST, &b) ||
-		    b.kind == BPFVM_HELPER_TAIL_CALL) {
+		    b.kind == BPFVM_HELPER_TAIL_CALL || b.kind == BPFVM_HELPER_LD_PKT) {
 			run->error = -ENOENT;
 			return 0;
 		}
@@ -765,6 +781,24 @@ dispatch:
 		pc = frames[depth].ret_pc;
 		DISPATCH();
 	CASE(LDDW): DST = IMM; pc += 2; DISPATCH();
+	/* r0 = the packet bytes at r6's skb, or the end of the program with 0;
+	 * r1-r5 keep their values (the verifier treats them as clobbered). */
+	CASE(LD_ABS): {
+		uint64_t v = pc->fn(reg[6], (uint64_t)(int64_t)pc->off, 0, 0, 0, run);
+
+		if ((int64_t)v < 0)
+			return 0;
+		reg[0] = v;
+		NEXT();
+	}
+	CASE(LD_IND): {
+		uint64_t v = pc->fn(reg[6], SRC + (uint64_t)(int64_t)pc->off, 0, 0, 0, run);
+
+		if ((int64_t)v < 0)
+			return 0;
+		reg[0] = v;
+		NEXT();
+	}
 
 #define F3(name, expr) CASE(name): DST = (expr); pc += 2; DISPATCH();
 #define XREG reg[pc->off]

@@ -96,7 +96,7 @@ struct jit_ctx {
 	bool first;
 	bool *is_func;                     /* per insn: a function starts here */
 	bool *is_target;                   /* per insn: some branch or call lands here */
-	struct bpfvm_helper_binding *bind; /* per helper call */
+	struct bpfvm_helper_binding *bind; /* per helper call and legacy packet load */
 	struct jit_lookup *lookup;         /* per helper call: a known map's lookup */
 	uintptr_t base;                    /* where the code will live (after pass 1) */
 	size_t base_size;
@@ -120,7 +120,7 @@ static uint64_t jit_callx(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, ui
 
 	if (!self->resolve_helper ||
 	    self->resolve_helper(self->resolver_cookie, (int32_t)blk->scratch, &b) ||
-	    b.kind == BPFVM_HELPER_TAIL_CALL) {
+	    b.kind == BPFVM_HELPER_TAIL_CALL || b.kind == BPFVM_HELPER_LD_PKT) {
 		run->error = -ENOENT;
 		blk->scratch = 1;
 		return 0;
@@ -571,6 +571,7 @@ static void emit_helper_call(struct jit_ctx *c, uint32_t i)
 	emit_call_abs(c, (uintptr_t)hb->fn);
 	switch (hb->kind) {
 	case BPFVM_HELPER_PLAIN:
+	case BPFVM_HELPER_LD_PKT: /* never bound to a call (bpfvm_exec_bind_helper) */
 		break;
 	case BPFVM_HELPER_UNWIND:
 		x86_alu_rr(b, X86_TEST, true, X86_RAX, X86_RAX);
@@ -590,6 +591,33 @@ static void emit_helper_call(struct jit_ctx *c, uint32_t i)
 		x86_patch_here(b, jcont);
 		break;
 	}
+}
+
+/* The legacy packet loads (BPF_LD | BPF_ABS / BPF_IND): r0 = the load
+ * function's result for (r6, offset), as a helper call with r1 and r2 set;
+ * a negative result ends the program with r0 = 0, by the unwind stub. */
+static void emit_ld_pkt(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
+{
+	struct x86_buf *b = &c->b;
+
+	if (BPF_MODE(in->code) == BPF_IND && in->src_reg != 2)
+		x86_alu_rr(b, X86_MOV, true, R(2), R(in->src_reg));
+	if (c->harden && in->imm) {
+		emit_blinded_imm(c, i, true, in->imm);
+		if (BPF_MODE(in->code) == BPF_IND)
+			x86_alu_rr(b, X86_ADD, true, R(2), JIT_AX);
+		else
+			x86_alu_rr(b, X86_MOV, true, R(2), JIT_AX);
+	} else if (BPF_MODE(in->code) == BPF_ABS) {
+		x86_mov_ri(b, true, R(2), in->imm);
+	} else if (in->imm) {
+		x86_alu_ri(b, X86_ADD, true, R(2), in->imm);
+	}
+	x86_alu_rr(b, X86_MOV, true, R(1), R(6));
+	x86_load(b, X86_S64, false, JIT_HELPER_ARG6, JIT_BLOCK, BLK_RUN);
+	emit_call_abs(c, (uintptr_t)c->bind[i].fn);
+	x86_alu_rr(b, X86_TEST, true, X86_RAX, X86_RAX);
+	emit_branch_end(c, i, X86_CC_S, c->prev.unwind);
 }
 
 static void emit_callx(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
@@ -818,6 +846,10 @@ static int emit_pass(struct jit_ctx *c)
 			emit_jmp(c, i, in);
 			break;
 		case BPF_LD:
+			if (in->code != (BPF_LD | BPF_IMM | BPF_DW)) {
+				emit_ld_pkt(c, i, in);
+				break;
+			}
 			emit_lddw(c, i, in);
 			c->cur.ends[i] = b->len;
 			i++;
@@ -859,7 +891,8 @@ static const struct bpfvm_map *const_map_arg(const struct jit_ctx *c, uint32_t i
 			return (const struct bpfvm_map *)(uintptr_t)((uint64_t)(uint32_t)ld->imm |
 								     (uint64_t)(uint32_t)in->imm << 32);
 		}
-		if (in->code == (BPF_JMP | BPF_CALL) || in->code == (BPF_JMP | BPF_CALL | BPF_X))
+		if (in->code == (BPF_JMP | BPF_CALL) || in->code == (BPF_JMP | BPF_CALL | BPF_X) ||
+		    (cls == BPF_LD && in->code != (BPF_LD | BPF_IMM | BPF_DW)))
 			return NULL;
 		if ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX) && in->dst_reg == 1)
 			return NULL;
@@ -910,6 +943,14 @@ static int scan_program(struct jit_ctx *c)
 						    in->src_reg);
 			}
 			i++;
+			continue;
+		}
+		if (BPF_CLASS(in->code) == BPF_LD) {
+			int size = BPF_SIZE(in->code) == BPF_B ? 1 : BPF_SIZE(in->code) == BPF_H ? 2 : 4;
+
+			c->bind[i].kind = BPFVM_HELPER_LD_PKT;
+			if ((err = bpfvm_exec_bind_ld_pkt(exec, i, size, &c->bind[i].fn)))
+				return err;
 			continue;
 		}
 		if (in->code == (BPF_JMP | BPF_JA))

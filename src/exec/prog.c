@@ -23,6 +23,10 @@ static int resolve_for_type(void *cookie, int32_t id, struct bpfvm_helper_bindin
 	const struct bpfvm_prog *prog = cookie;
 	const struct bpfvm_helper_proto *proto = bpfvm_helper_proto(id);
 
+	if ((id == BPFVM_HELPER_ID_LD_PKT_B || id == BPFVM_HELPER_ID_LD_PKT_H ||
+	     id == BPFVM_HELPER_ID_LD_PKT_W) && !prog->type->ld_pkt)
+		return bpfvm_errorf(-EINVAL, "legacy packet loads are not allowed in %s programs",
+				    prog->type->name);
 	if (proto && !bpfvm_progtype_helper_allowed(prog->type, id))
 		return bpfvm_errorf(-EINVAL, "helper %d (bpf_%s) is not allowed in %s programs",
 				    id, proto->name, prog->type->name);

@@ -33,7 +33,7 @@ enum x86_shift { X86_ROL = 0, X86_SHL = 4, X86_SHR = 5, X86_SAR = 7 };
 /* Condition codes (the low nibble of Jcc). */
 enum x86_cc {
 	X86_CC_B = 0x2, X86_CC_AE = 0x3, X86_CC_E = 0x4, X86_CC_NE = 0x5,
-	X86_CC_BE = 0x6, X86_CC_A = 0x7, X86_CC_L = 0xc, X86_CC_GE = 0xd,
+	X86_CC_BE = 0x6, X86_CC_A = 0x7, X86_CC_S = 0x8, X86_CC_L = 0xc, X86_CC_GE = 0xd,
 	X86_CC_LE = 0xe, X86_CC_G = 0xf,
 };
 

@@ -89,6 +89,10 @@ BPFVM_HELPER(get_netns_cookie);
 BPFVM_HELPER(fib_lookup);
 /* csum.c */
 BPFVM_HELPER(csum_diff);
+/* ld_pkt.c: the legacy packet loads, bound as BPFVM_HELPER_LD_PKT */
+BPFVM_HELPER(ld_pkt_b);
+BPFVM_HELPER(ld_pkt_h);
+BPFVM_HELPER(ld_pkt_w);
 
 /* Linux's name of helper id (without bpf_), or NULL (names.c). */
 const char *bpfvm_helper_linux_name(int32_t id);

@@ -196,6 +196,14 @@ int bpfvm_helper_resolve(void *cookie, int32_t id, struct bpfvm_helper_binding *
 	const char *name;
 
 	(void)cookie;
+	if (id == BPFVM_HELPER_ID_LD_PKT_B || id == BPFVM_HELPER_ID_LD_PKT_H ||
+	    id == BPFVM_HELPER_ID_LD_PKT_W) {
+		out->fn = id == BPFVM_HELPER_ID_LD_PKT_B ? bpfvm_helper_ld_pkt_b
+			  : id == BPFVM_HELPER_ID_LD_PKT_H ? bpfvm_helper_ld_pkt_h
+			  : bpfvm_helper_ld_pkt_w;
+		out->kind = BPFVM_HELPER_LD_PKT;
+		return 0;
+	}
 	if (proto) {
 		out->fn = proto->fn;
 		out->kind = proto->kind;

@@ -22,6 +22,8 @@
  *   ld_pseudo %rN, SRC, IMM, IMM2
  *                                lddw with any src_reg and both immediates,
  *                                so that every lddw has a spelling
+ *   ldabsw IMM, ldindw %rN, IMM  the legacy packet loads into r0 (also b, h),
+ *                                as uBPF spells them
  *   numeric targets of ja32 and `call local` (and ld_func) may be any signed
  *   32-bit decimal; upstream limits them to 16 bits
  *   a jump to a label more than 16 bits away is an error (upstream truncates). */
@@ -41,7 +43,7 @@
 #define MAX_OPERANDS 8
 
 enum kind { K_ALU, K_END, K_JCC, K_JA, K_EXIT, K_CALL, K_LDDW, K_LDX, K_ST, K_STX, K_LOCK,
-	    K_MAP_FD, K_MAP_VALUE, K_FUNC, K_PSEUDO };
+	    K_MAP_FD, K_MAP_VALUE, K_FUNC, K_PSEUDO, K_LDABS, K_LDIND };
 
 struct mnemonic {
 	const char *name;
@@ -92,6 +94,12 @@ static const struct mnemonic fixed_ops[] = {
 	{ "ld_map_value", K_MAP_VALUE, 3, BPF_LD | BPF_IMM | BPF_DW },
 	{ "ld_func", K_FUNC, 2, BPF_LD | BPF_IMM | BPF_DW },
 	{ "ld_pseudo", K_PSEUDO, 4, BPF_LD | BPF_IMM | BPF_DW },
+	{ "ldabsw", K_LDABS, 1, BPF_LD | BPF_ABS | BPF_W },
+	{ "ldabsh", K_LDABS, 1, BPF_LD | BPF_ABS | BPF_H },
+	{ "ldabsb", K_LDABS, 1, BPF_LD | BPF_ABS | BPF_B },
+	{ "ldindw", K_LDIND, 2, BPF_LD | BPF_IND | BPF_W },
+	{ "ldindh", K_LDIND, 2, BPF_LD | BPF_IND | BPF_H },
+	{ "ldindb", K_LDIND, 2, BPF_LD | BPF_IND | BPF_B },
 };
 
 /* Byte swaps: prefix -> opcode; the width follows as the immediate. */
@@ -640,6 +648,14 @@ static int encode(struct assembler *as, const struct op *op, char **ops, int n)
 		return EMIT(op->code, dst, src, off, 0);
 	case K_LOCK:
 		return enc_lock(as, ops, n);
+	case K_LDABS:
+		if ((err = parse_imm32(as, ops[0], &imm)))
+			return err;
+		return EMIT(op->code, 0, 0, 0, imm);
+	case K_LDIND:
+		if ((err = parse_reg(as, ops[0], &src)) || (err = parse_imm32(as, ops[1], &imm)))
+			return err;
+		return EMIT(op->code, 0, src, 0, imm);
 	}
 	return fail(as, "internal error: unhandled mnemonic kind");
 }

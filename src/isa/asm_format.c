@@ -110,6 +110,14 @@ static bool format(const struct bpfvm_insn *insn, const struct bpfvm_insn *next,
 				 insn->imm, insn->off);
 		return true;
 	case BPF_LD:
+		if (BPF_MODE(insn->code) == BPF_ABS) {
+			snprintf(buf, len, "ldabs%s %d", size_suffix(size), insn->imm);
+			return true;
+		}
+		if (BPF_MODE(insn->code) == BPF_IND) {
+			snprintf(buf, len, "ldind%s %%r%u, %d", size_suffix(size), src, insn->imm);
+			return true;
+		}
 		if (insn->code != (BPF_LD | BPF_IMM | BPF_DW) || !next)
 			return false;
 		if (src == 0)

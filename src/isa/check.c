@@ -186,6 +186,21 @@ static int check_mem(uint32_t i, const struct bpfvm_insn *insn)
 	return REJECT("unknown opcode 0x%02x", i, insn->code);
 }
 
+/* The legacy packet loads (RFC 9669 "Legacy BPF Packet access instructions"):
+ * r0 = the 1, 2 or 4 bytes at imm (+ src_reg for IND) of the packet. Linux
+ * insists on r0 as the destination, off 0 and, for ABS, src_reg 0. */
+static int check_ld_pkt(uint32_t i, const struct bpfvm_insn *insn)
+{
+	int mode = BPF_MODE(insn->code);
+
+	if ((mode != BPF_ABS && mode != BPF_IND) || BPF_SIZE(insn->code) == BPF_DW)
+		return REJECT("unknown opcode 0x%02x", i, insn->code);
+	if (insn->dst_reg)
+		return REJECT("reserved field dst_reg is %u, must be 0 (legacy packet loads "
+			      "write r0)", i, insn->dst_reg);
+	return check_reserved(i, insn, mode == BPF_ABS, true, false);
+}
+
 static int check_lddw(uint32_t i, const struct bpfvm_insn *insns, uint32_t cnt)
 {
 	const struct bpfvm_insn *insn = &insns[i], *next;
@@ -232,8 +247,10 @@ int bpfvm_isa_check(const struct bpfvm_insn *insns, uint32_t cnt)
 			err = check_jmp(i, insns, cnt);
 			break;
 		case BPF_LD:
-			if (!is_lddw(insn))
-				return REJECT("unknown opcode 0x%02x", i, insn->code);
+			if (!is_lddw(insn)) {
+				err = check_ld_pkt(i, insn);
+				break;
+			}
 			err = check_lddw(i, insns, cnt);
 			i++;
 			break;

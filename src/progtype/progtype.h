@@ -95,6 +95,9 @@ struct bpfvm_progtype {
 	struct bpfvm_ret_range ret;
 	const struct bpfvm_attach_ret *attach_ret; /* overrides `ret` per attach type */
 	uint32_t attach_ret_cnt;
+	/* May use the legacy packet loads BPF_LD | BPF_ABS / BPF_IND (Linux's
+	 * may_access_skb); the context is then a struct bpfvm_skb_ctx. */
+	bool ld_pkt;
 	/* Helper ids the type may call, sorted ascending. */
 	const int32_t *helpers;
 	uint32_t helper_cnt;

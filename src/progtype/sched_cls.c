@@ -31,6 +31,7 @@ const struct bpfvm_progtype bpfvm_progtype_sched_cls = {
 	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
 	.fields = fields,
 	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.ld_pkt = true,
 	.helpers = helpers,
 	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
 };
@@ -42,6 +43,7 @@ const struct bpfvm_progtype bpfvm_progtype_sched_act = {
 	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
 	.fields = fields,
 	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.ld_pkt = true,
 	.helpers = helpers,
 	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
 };

@@ -21,6 +21,7 @@ const struct bpfvm_progtype bpfvm_progtype_socket_filter = {
 	.runtime_ctx_size = sizeof(struct bpfvm_skb_ctx),
 	.fields = fields,
 	.field_cnt = sizeof(fields) / sizeof(fields[0]),
+	.ld_pkt = true,
 	.helpers = helpers,
 	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
 };

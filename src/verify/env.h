@@ -126,6 +126,8 @@ int entry_state(struct env *env, struct frame *f);
 
 int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
 int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+/* A legacy packet load (BPF_LD | BPF_ABS / BPF_IND), ld_pkt.c. */
+int check_ld_pkt(struct env *env, struct vstate *st, uint32_t insn);
 /* Exit: returns 1 when the path ended, 0 when it continues at *next. */
 int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
 

@@ -475,8 +475,12 @@ static struct flow live_transfer(const struct env *env, const struct spfact *fac
 			n.regs = (uint16_t)(out.regs | dst |
 					    (x && op != BPF_END && op != BPF_NEG ? src : 0));
 		return n;
-	case BPF_LD: /* lddw */
-		n.regs = out.regs & (uint16_t)~dst;
+	case BPF_LD:
+		if (!insn_is_lddw(in)) /* legacy packet load: reads r6 (and the index), a call */
+			n.regs = (uint16_t)((out.regs & ~(1u | ARGS_MASK)) | (1u << 6) |
+					    (BPF_MODE(in->code) == BPF_IND ? src : 0));
+		else
+			n.regs = out.regs & (uint16_t)~dst;
 		return n;
 	case BPF_LDX:
 		n.regs = (uint16_t)((out.regs & ~dst) | src);
@@ -544,8 +548,11 @@ static struct flow need_transfer(const struct env *env, const struct spfact *fac
 			n.regs |= src;
 		}
 		return n;
-	case BPF_LD: /* lddw */
-		n.regs &= (uint16_t)~dst;
+	case BPF_LD:
+		if (!insn_is_lddw(in)) /* legacy packet load: the index is checked at run time */
+			n.regs &= (uint16_t)~(1u | ARGS_MASK);
+		else
+			n.regs &= (uint16_t)~dst;
 		return n;
 	case BPF_LDX:
 		if (out.regs & dst)

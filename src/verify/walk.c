@@ -713,7 +713,9 @@ static int step(struct env *env, struct vstate **stp, uint32_t insn, uint32_t *n
 	case BPF_ALU:
 	case BPF_ALU64:
 		return check_alu(env, st, insn);
-	case BPF_LD: /* only lddw passes the structural check */
+	case BPF_LD:
+		if (in->code != (BPF_LD | BPF_IMM | BPF_DW))
+			return check_ld_pkt(env, st, insn);
 		*next = insn + 2;
 		return check_lddw(env, st, insn);
 	case BPF_LDX:

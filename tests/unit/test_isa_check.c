@@ -30,8 +30,9 @@ static const struct reject rejects[] = {
 	{ "call in JMP32", { I(0x86, 0, 0, 0, 1), EXIT }, 2, "insn 0: unknown opcode 0x86" },
 	{ "exit in JMP32", { MOV0, I(0x96, 0, 0, 0, 0) }, 2, "insn 1: unknown opcode 0x96" },
 	{ "jmp op 0xe0", { I(0xe5, 1, 0, 0, 0), EXIT }, 2, "insn 0: unknown opcode 0xe5" },
-	{ "legacy LD_ABS", { I(0x20, 0, 0, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x20" },
-	{ "legacy LD_IND", { I(0x40, 0, 1, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x40" },
+	{ "LD_ABS DW", { I(0x38, 0, 0, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x38" },
+	{ "LD_IND DW", { I(0x58, 0, 1, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x58" },
+	{ "LD MEM mode", { I(0x60, 0, 0, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x60" },
 	{ "LD W IMM", { I(0x00 | 0x08, 1, 0, 0, 4), EXIT }, 2, "insn 0: unknown opcode 0x08" },
 	{ "ldxsdw", { I(0x99, 1, 2, 0, 0), EXIT }, 2, "insn 0: unknown opcode 0x99" },
 	{ "ldx ABS mode", { I(0x21, 1, 2, 0, 0), EXIT }, 2, "insn 0: unknown opcode 0x21" },
@@ -76,6 +77,11 @@ static const struct reject rejects[] = {
 	{ "lddw second half code", { I(0x18, 1, 0, 0, 0), I(0x95, 0, 0, 0, 0), EXIT }, 3, "insn 1: second half of lddw must have code, registers and off 0" },
 	{ "lddw second half dst", { I(0x18, 1, 0, 0, 0), I(0, 1, 0, 0, 0), EXIT }, 3, "insn 1: second half of lddw must have code, registers and off 0" },
 	{ "lddw second half off", { I(0x18, 1, 0, 0, 0), I(0, 0, 0, 1, 0), EXIT }, 3, "insn 1: second half of lddw must have code, registers and off 0" },
+	{ "LD_ABS into r1", { I(0x30, 1, 0, 0, 4), EXIT }, 2, "insn 0: reserved field dst_reg is 1, must be 0 (legacy packet loads write r0)" },
+	{ "LD_ABS with src", { I(0x20, 0, 2, 0, 4), EXIT }, 2, "insn 0: reserved field src_reg is 2, must be 0" },
+	{ "LD_ABS with off", { I(0x28, 0, 0, 1, 4), EXIT }, 2, "insn 0: reserved field off is 1, must be 0" },
+	{ "LD_IND with off", { I(0x50, 0, 3, -1, 4), EXIT }, 2, "insn 0: reserved field off is -1, must be 0" },
+	{ "LD_IND src r11", { I(0x40, 0, 11, 0, 0), EXIT }, 2, "insn 0: invalid register r11" },
 	/* bad registers */
 	{ "dst r11", { I(0xb7, 11, 0, 0, 0), EXIT }, 2, "insn 0: invalid register r11" },
 	{ "src r11", { I(0xbf, 0, 11, 0, 0), EXIT }, 2, "insn 0: invalid register r11" },
@@ -122,6 +128,8 @@ static const struct {
 	{ "jump over lddw", { I(0x05, 0, 0, 2, 0), I(0x18, 1, 0, 0, 0), I(0, 0, 0, 0, 0), EXIT }, 4 },
 	{ "callx, kfunc, helper", { I(0x8d, 1, 0, 0, 0), I(0x85, 0, 2, 0, 9), I(0x85, 0, 0, 0, 1), EXIT }, 4 },
 	{ "sdiv, movsx, bswap", { I(0x3f, 1, 2, 1, 0), I(0xbf, 1, 2, 32, 0), I(0xd7, 1, 0, 0, 64), EXIT }, 4 },
+	{ "LD_ABS B/H/W", { I(0x30, 0, 0, 0, -1), I(0x28, 0, 0, 0, 12), I(0x20, 0, 0, 0, 0x7fffffff), EXIT }, 4 },
+	{ "LD_IND B/H/W", { I(0x50, 0, 10, 0, 0), I(0x48, 0, 0, 0, -4), I(0x40, 0, 6, 0, 14), EXIT }, 4 },
 	{ "stores to r10, cmpxchg", { I(0x7a, 10, 0, -8, 1), I(0xdb, 10, 1, -8, 0xf1), I(0x62, 10, 0, -4, 0), EXIT }, 4 },
 };
 
