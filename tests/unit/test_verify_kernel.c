@@ -36,6 +36,10 @@ static const char *const bpfvm_more_permissive[] = {
 	"bpf_loop with a counting callback",
 	"for_each_map_elem reading key and value",
 	"packet pointers survive bpf_loop",
+	/* Linux marks r0 unknown after a legacy packet load; bpfvm knows the
+	 * zero-extended value fits the load's width */
+	"byte load indexes a 256-byte value",
+	"word load is zero-extended",
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
