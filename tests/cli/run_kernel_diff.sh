@@ -71,7 +71,7 @@ UNLISTED = {
 # Ethernet header it pulled before copying the packet out; bpfvm, which gives
 # socket filters the Ethernet header (issue 6), returns it unchanged.
 # (cgroup_skb programs see the packet from the IP header in both.)
-L3_PROGS = {"sf_dns", "sf_peek"}
+L3_PROGS = {"sf_dns", "sf_peek", "sf_netoff"}
 L3_REASON = ("Linux's test-run zeroes the pulled Ethernet header of socket_filter "
              "packets in data_out; bpfvm returns it unchanged")
 
@@ -212,6 +212,16 @@ case("sf_dns udp 54", "run_socket", "sf_dns", data=udp_packet("10.0.0.2", "10.0.
 case("sf_peek", "run_socket", "sf_peek", data=pkt)
 case("cg_count", "run_socket", "cg_count", data=pkt, repeat=3)
 case("cg_owner", "run_cg_owner", "cg_owner", data=pkt)
+# Legacy packet loads: tc from the Ethernet header; the socket filter reads
+# from the headers (SKF_LL_OFF/SKF_NET_OFF), the same bytes in Linux.
+for label, p_ in [("udp", pkt),
+                  ("udp options", udp_packet("10.0.0.7", "10.0.0.1", 1, 8080, b"xyz",
+                                             options=bytes([1, 1, 1, 0]))),
+                  ("tcp", tcp_packet("10.0.0.9", "10.0.0.1", 40000, 443, b"GET")),
+                  ("no payload", udp_packet("10.0.0.2", "10.0.0.1", 1, 53, b"")),
+                  ("ipv6", ipv6_packet("2001:db8::1", "2001:db8::2")), ("arp", arp_packet())]:
+    case("ld_pkt tc " + label, "run_ld_pkt", "tc_ldabs", data=p_)
+    case("ld_pkt sf_netoff " + label, "run_ld_pkt", "sf_netoff", data=p_)
 case("xdp_redir", "run_redirect", "xdp_redir", data=pkt)
 case("tc_redir", "run_redirect", "tc_redir", data=pkt)
 case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(40),
@@ -316,7 +326,8 @@ same = known = 0
 seen_known = set()
 
 
-SKB_PROGS = {"tc_dnat", "tc_fields", "tc_redir", "sf_dns", "sf_peek", "cg_count", "cg_owner"}
+SKB_PROGS = {"tc_dnat", "tc_fields", "tc_redir", "sf_dns", "sf_peek", "cg_count", "cg_owner",
+             "tc_ldabs", "sf_netoff"}
 SHORT_L3 = ("bpfvm bug: Linux's skb test-run refuses (EINVAL) an IPv4 frame with fewer than "
             "20 bytes after the Ethernet header and an IPv6 frame with fewer than 40; bpfvm "
             "runs them")
