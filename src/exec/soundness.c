@@ -7,7 +7,8 @@
  * offset and the arithmetic done on it after the bound; which copy of a map
  * lookup's result is checked for null and which is used; whether a spilled
  * pointer is partly overwritten before it is filled; whether packet pointers
- * from before a helper that moves the packet are used after it. Most variants
+ * from before a helper that moves the packet are used after it; whether a
+ * legacy packet load's width alone bounds an index. Most variants
  * are safe and the rest one step away, where an unsound rule shows first.
  * Registers: r6 = data, r7 = data_end, r8 = a scalar from the context or the
  * packet, r9 = a context field (ingress_ifindex for XDP, mark for tc); tc
@@ -723,6 +724,50 @@ static void block_skb(struct gen *g)
 	emit(g, BPF_LDX | BPF_MEM | BPF_W, 9, 1, 8, 0);
 }
 
+/* A legacy packet load (tc only): the context in r6 for it, sometimes past
+ * the packet (the program then ends) or from the network header
+ * (SKF_NET_OFF), the index masked from the mark; the result in r8 indexes
+ * the stack, bounded as block_stack does or only by the load's width: a byte
+ * fits 256 bytes below the frame pointer, one byte more or a wider load does
+ * not. The packet pointers are taken again after it, as after block_skb. */
+static void block_ld_pkt(struct gen *g)
+{
+	static const uint8_t ld_sizes[] = { BPF_B, BPF_H, BPF_W };
+	uint8_t size = ld_sizes[pick(g, 3)];
+	int32_t imm = chance(g, 4) ? -0x100000 + (int32_t)pick(g, 24)
+				   : (int32_t)pick(g, MAX_PACKET + 8);
+
+	emit(g, BPF_LDX | BPF_MEM | BPF_DW, 6, 10, CTX_SLOT, 0);
+	if (chance(g, 2)) {
+		emit(g, (uint8_t)(BPF_LD | BPF_ABS | size), 0, 0, 0, imm);
+	} else {
+		mov_reg(g, 2, 9);
+		alu(g, BPF_ALU64, BPF_AND, 2, 63);
+		emit(g, (uint8_t)(BPF_LD | BPF_IND | size), 0, 2, 0, imm);
+	}
+	mov_reg(g, 8, 0);
+	emit(g, BPF_LDX | BPF_MEM | BPF_DW, 1, 10, CTX_SLOT, 0);
+	emit(g, BPF_LDX | BPF_MEM | BPF_W, 6, 1, 76, 0);
+	emit(g, BPF_LDX | BPF_MEM | BPF_W, 7, 1, 80, 0);
+	mov_reg(g, 2, 10);
+	if (chance(g, 2) && (size == BPF_B || chance(g, 4))) {
+		alu(g, BPF_ALU64, BPF_ADD, 2, -256);
+		add_reg(g, 2, 8);
+		emit(g, BPF_ST | BPF_MEM | BPF_B, 2, 0, chance(g, 4) ? 1 : 0, 0x5a);
+		return;
+	}
+	{
+		uint8_t asize = sizes[pick(g, 4)];
+		int32_t max = bound_r8(g);
+
+		for (int16_t off = -64; off < 0; off += 8)
+			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, off);
+		alu(g, BPF_ALU64, BPF_ADD, 2, -64);
+		add_reg(g, 2, 8);
+		access(g, 2, edge_off(g, 64 - max, asize), asize);
+	}
+}
+
 /* A loop over packet bytes with a data-dependent bound. */
 static void block_loop(struct gen *g)
 {
@@ -1117,9 +1162,11 @@ int bpfvm_soundness_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **
 	}
 	emit(&g, BPF_ALU64 | BPF_K | BPF_MOV, 8, 0, 0, 0);
 	for (uint32_t b = 1 + pick(&g, 4); b; b--) {
-		uint32_t k = pick(&g, sizeof(blocks) / sizeof(blocks[0]) + 2);
+		uint32_t nb = sizeof(blocks) / sizeof(blocks[0]), k = pick(&g, nb + 3);
 
-		if (k >= sizeof(blocks) / sizeof(blocks[0]))
+		if (k == nb + 2)
+			(g.skb ? block_ld_pkt : block_packet_const)(&g);
+		else if (k >= nb)
 			(g.skb ? block_skb : block_packet_const)(&g);
 		else
 			blocks[k](&g);
