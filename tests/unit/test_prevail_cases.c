@@ -123,7 +123,7 @@ static const struct {
 	{ "512-byte frame", "PREVAIL's stack is 4096 bytes for all frames; Linux's frame is 512" },
 	{ "jump out of the function", "Linux's rule: no jump out of a subprogram" },
 	{ "unreachable instruction", "Linux's rule: no unreachable instruction" },
-	{ "context access", "Linux's rule: context fields read whole (data_end is 4 bytes)" },
+	{ "context access", "Linux's rule: context fields read whole (data and data_end are 4 bytes)" },
 	{ "comparison of a ctx", "Linux's rule: no ordering comparison of a pointer with a number" },
 	{ "subtraction between", "Linux's rule: no subtraction of context pointers" },
 	{ "movsx with invalid", "invalid encoding: movsx from 32 bits into a 32-bit register" },
@@ -145,7 +145,7 @@ static const struct known slow[] = {
 };
 
 /* bpfvm-only rejects with an exact entry state, as measured; fewer is better. */
-static const int max_bpfvm_only = 40;
+static const int max_bpfvm_only = 41;
 
 #define MAX_INSNS 4096
 #define MAX_MAPS 16
@@ -154,6 +154,7 @@ static const int max_bpfvm_only = 40;
 struct pcase {
 	char file[1024], name[1024];
 	bool reject, exception, approx, approx_meta;
+	uint32_t variant, nvariants; /* this entry state of the case's nvariants */
 	char inexpressible[256];
 	struct bpfvm_verify_entry entry;
 	struct bpfvm_verify_entry_value values[MAX_VALUES];
@@ -195,13 +196,59 @@ static int find_known(const struct known *list, size_t n, const struct pcase *c)
 	return -1;
 }
 
-static void run(struct pcase *c)
+enum outcome { ACCEPTED, REJECTED, INEXPRESSIBLE, BROKEN };
+
+/* Verifies one entry state of a case; msg gets bpfvm's message. */
+static enum outcome verify_one(struct pcase *c, char *msg, size_t len)
 {
 	struct bpfvm_verify_input in = { 0 };
 	struct bpfvm_verify_result res;
+	int err;
+
+	if (c->inexpressible[0]) {
+		snprintf(msg, len, "%s", c->inexpressible);
+		return INEXPRESSIBLE;
+	}
+	in.insns = c->insns;
+	in.insn_cnt = c->cnt;
+	in.prog_type = BPFVM_PROG_XDP;
+	in.progtype = &prevail_type;
+	in.maps = c->maps;
+	in.map_cnt = c->nmaps;
+	in.entry = &c->entry;
+	err = bpfvm_verify(&in, &res);
+	bpfvm_verify_result_free(&res);
+	total_ns += res.time_ns;
+	snprintf(msg, len, "%s", res.message);
+	if (getenv("VERBOSE") && res.time_ns > 20000000)
+		fprintf(stderr, "slow %s: %s: %.1f ms, %llu insns processed\n", c->file, c->name,
+			(double)res.time_ns / 1e6, (unsigned long long)res.insns_processed);
+	/* without data_meta, only accesses below data can tell */
+	if (c->approx_meta && strstr(res.message, "negative offset"))
+		c->approx = true;
+	if (err == -EINVAL)
+		return INEXPRESSIBLE;
+	if (err && err != -EACCES)
+		return BROKEN;
+	return err ? REJECTED : ACCEPTED;
+}
+
+/* The case being run, over its variants (entry states whose union is
+ * PREVAIL's): rejected when one is, not expressible when one is and none
+ * is rejected. */
+static struct {
+	enum outcome outcome;
+	bool approx;
+	char msg[768];
+} cur;
+
+static void run(struct pcase *c)
+{
 	struct file_row *row = row_of(c->file);
 	bool verbose = getenv("VERBOSE") != NULL;
-	int err, col;
+	enum outcome o;
+	char msg[768];
+	int col;
 
 	if (c->exception) {
 		exceptions++;
@@ -215,50 +262,41 @@ static void run(struct pcase *c)
 	}
 	if (find_known(slow, sizeof(slow) / sizeof(slow[0]), c) >= 0 &&
 	    !getenv("BPFVM_PREVAIL_SLOW")) {
-		slow_skipped++;
+		slow_skipped += c->variant == 0;
 		return;
 	}
-	if (c->inexpressible[0]) {
-		row->n[NOT_EXPRESSIBLE]++;
-		if (verbose)
-			fprintf(stderr, "not-expr %s: %s: %s\n", c->file, c->name, c->inexpressible);
-		return;
+	if (c->variant == 0)
+		memset(&cur, 0, sizeof(cur));
+	o = verify_one(c, msg, sizeof(msg));
+	if (o == BROKEN || (o == REJECTED && cur.outcome != REJECTED) ||
+	    (o == INEXPRESSIBLE && cur.outcome == ACCEPTED)) {
+		cur.outcome = o;
+		snprintf(cur.msg, sizeof(cur.msg), "%s", msg);
 	}
-	in.insns = c->insns;
-	in.insn_cnt = c->cnt;
-	in.prog_type = BPFVM_PROG_XDP;
-	in.progtype = &prevail_type;
-	in.maps = c->maps;
-	in.map_cnt = c->nmaps;
-	in.entry = &c->entry;
-	err = bpfvm_verify(&in, &res);
-	bpfvm_verify_result_free(&res);
-	total_ns += res.time_ns;
-	if (verbose && res.time_ns > 20000000)
-		fprintf(stderr, "slow %s: %s: %.1f ms, %llu insns processed\n", c->file, c->name,
-			(double)res.time_ns / 1e6, (unsigned long long)res.insns_processed);
-	/* without data_meta, only accesses below data can tell */
-	if (c->approx_meta && strstr(res.message, "negative offset"))
-		c->approx = true;
-	approx_cases += c->approx || c->approx_meta;
+	if (o == REJECTED)
+		cur.approx |= c->approx;
+	approx_cases += c->variant == 0 && (c->approx || c->approx_meta);
+	if (c->variant + 1 < c->nvariants)
+		return;
+
 	test_checks++;
-	if (err == -EINVAL) {
+	switch (cur.outcome) {
+	case BROKEN:
+		test_failures++;
+		fprintf(stderr, "%s: %s: verifier error: %s\n", c->file, c->name, cur.msg);
+		return;
+	case INEXPRESSIBLE:
 		row->n[NOT_EXPRESSIBLE]++;
 		if (verbose)
-			fprintf(stderr, "not-expr %s: %s: %s\n", c->file, c->name, res.message);
+			fprintf(stderr, "not-expr %s: %s: %s\n", c->file, c->name, cur.msg);
 		return;
+	case REJECTED:
+		col = c->reject ? AGREE_REJECT : cur.approx ? NOT_EXPRESSIBLE : BPFVM_ONLY;
+		break;
+	default:
+		col = c->reject ? PREVAIL_ONLY : AGREE_ACCEPT;
+		break;
 	}
-	if (err && err != -EACCES) {
-		test_failures++;
-		fprintf(stderr, "%s: %s: verifier error %d: %s\n", c->file, c->name, err, res.message);
-		return;
-	}
-	if (c->reject)
-		col = err ? AGREE_REJECT : PREVAIL_ONLY;
-	else if (!err)
-		col = AGREE_ACCEPT;
-	else
-		col = c->approx ? NOT_EXPRESSIBLE : BPFVM_ONLY;
 	row->n[col]++;
 	if (col == PREVAIL_ONLY) {
 		int k = find_known(reviewed, sizeof(reviewed) / sizeof(reviewed[0]), c);
@@ -277,16 +315,13 @@ static void run(struct pcase *c)
 	} else if (col == BPFVM_ONLY) {
 		size_t k = 0;
 
-		while (!strstr(res.message, precision[k].substr))
+		while (!strstr(cur.msg, precision[k].substr))
 			k++;
 		precision_n[k]++;
 		if (verbose)
-			fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name,
-				res.message);
-	} else if (verbose && col == AGREE_REJECT) {
-		fprintf(stderr, "agree-rej %s: %s: %s\n", c->file, c->name, res.message);
+			fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name, cur.msg);
 	} else if (verbose && col != AGREE_ACCEPT) {
-		fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name, res.message);
+		fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name, cur.msg);
 	}
 }
 
@@ -301,6 +336,10 @@ static bool parse_line(struct pcase *c, char *line)
 	if (!strncmp(line, "expect ", 7)) {
 		c->reject = !strcmp(arg, "reject");
 		c->exception = !strcmp(arg, "exception");
+	} else if (!strncmp(line, "variant ", 8)) {
+		if (sscanf(arg, "%u %u", &c->variant, &c->nvariants) != 2 ||
+		    c->variant >= c->nvariants)
+			return false;
 	} else if (!strncmp(line, "approx ", 7)) {
 		c->approx = true;
 	} else if (!strncmp(line, "approx_meta ", 12)) {
@@ -386,6 +425,7 @@ static int run_file(FILE *f)
 
 			memset(&c, 0, sizeof(c));
 			c.entry.values = c.values;
+			c.nvariants = 1;
 			if (sp)
 				*sp = 0;
 			snprintf(c.file, sizeof(c.file), "%s", line + 5);
@@ -395,7 +435,7 @@ static int run_file(FILE *f)
 			if (in_case)
 				run(&c);
 			in_case = false;
-			ncases++;
+			ncases += c.variant + 1 == c.nvariants;
 		} else if (in_case && !parse_line(&c, line)) {
 			c.bad = true;
 		}

@@ -15,6 +15,8 @@ instruction has no encoding, the case is "inexpressible" and not run.
 Output, per case (numbers decimal):
   case FILE NAME
   expect accept|reject|exception
+  variant K N                         (K-th of N entry states whose union is
+                                       PREVAIL's: safe iff safe from each)
   option NAME                         (PREVAIL's options, informational)
   approx WHY                          (the entry state knows less than PREVAIL's)
   approx_meta WHY                     (... about a data_meta region only: it matters
@@ -32,6 +34,7 @@ Output, per case (numbers decimal):
 Usage: prevail_cases.py TEST_DATA_DIR OUTPUT_FILE
 """
 import glob
+import itertools
 import os
 import re
 import sys
@@ -550,21 +553,40 @@ def informational(msg):
     return ('Code becomes unreachable' in msg) or re.search(r': observation .* failed', msg)
 
 
-def convert(path, case):
-    name = str(case.get('test-case')).replace('\n', ' ')
-    out = ['case %s %s' % (os.path.basename(path), name)]
-    if 'expected-exception' in case:
-        out.append('expect exception')
-        out.append('end')
-        return out
-    msgs = case.get('messages') or []
-    reject = any(not informational(str(m)) for m in msgs)
-    out.append('expect ' + ('reject' if reject else 'accept'))
-    for o in case.get('options') or []:
-        out.append('option ' + str(o))
+def variants(pre):
+    """PREVAIL's "rN.type in {a, b}" as one constraint list per choice of
+    types: a program is safe from the union iff it is safe from each. Type
+    equalities between registers keep only the choices that satisfy them."""
+    unions, rels, rest = {}, [], []
+    for c in pre:
+        m = re.fullmatch(r'\s*r(\d+)\.type in \{(.*)\}\s*', c)
+        r = re.fullmatch(r'\s*r(\d+)\.type\s*=\s*r(\d+)\.type\s*', c)
+        if m:
+            unions[int(m.group(1))] = [t.strip() for t in m.group(2).split(',')]
+        elif r:
+            rels.append((int(r.group(1)), int(r.group(2))))
+        else:
+            rest.append(c)
+    if not unions:
+        return [pre]
+    regs = sorted(unions)
+    out = []
+    for choice in itertools.product(*(unions[n] for n in regs)):
+        types = dict(zip(regs, choice))
+        if any(a in types and b in types and types[a] != types[b] for a, b in rels):
+            continue
+        out.append(rest + ['r%d.type=%s' % (n, t) for n, t in types.items()] +
+                   ['r%d.type=r%d.type' % (a, b) for a, b in rels
+                    if not (a in types and b in types)])
+    return out
+
+
+def convert_one(case, pre):
+    """The lines of one entry state and program (after `expect`)."""
+    out = []
     try:
         entry = Entry()
-        entry.parse(case.get('pre') or [])
+        entry.parse(pre)
         body = entry.finish()
         program = Program(list((case.get('code') or {}).items()), entry.consts)
         insns = program.encode()
@@ -574,9 +596,7 @@ def convert(path, case):
             entry.maps[0] = (MAP_RINGBUF, 0, 0, 4096)
             program.notes.append('map 0 is a ring buffer')
     except Inexpressible as e:
-        out.append('inexpressible ' + str(e))
-        out.append('end')
-        return out
+        return ['inexpressible ' + str(e)]
     for a in entry.approx:
         out.append('approx ' + a)
     for a in entry.meta:
@@ -588,7 +608,26 @@ def convert(path, case):
     out.extend(body)
     for i in insns:
         out.append('insn %d %d %d %d %d' % tuple(i))
-    out.append('end')
+    return out
+
+
+def convert(path, case):
+    name = str(case.get('test-case')).replace('\n', ' ')
+    head = ['case %s %s' % (os.path.basename(path), name)]
+    if 'expected-exception' in case:
+        return head + ['expect exception', 'end']
+    msgs = case.get('messages') or []
+    reject = any(not informational(str(m)) for m in msgs)
+    head.append('expect ' + ('reject' if reject else 'accept'))
+    for o in case.get('options') or []:
+        head.append('option ' + str(o))
+    pres = variants(case.get('pre') or [])
+    out = []
+    for k, pre in enumerate(pres):
+        out += head
+        if len(pres) > 1:
+            out.append('variant %d %d' % (k, len(pres)))
+        out += convert_one(case, pre) + ['end']
     return out
 
 
