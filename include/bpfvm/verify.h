@@ -152,6 +152,7 @@ struct bpfvm_verify_result {
 	char message[768];
 	uint64_t insns_processed;
 	uint64_t states;          /* states stored for pruning */
+	uint64_t states_compared; /* comparisons of a state with a stored one */
 	uint64_t peak_bytes;      /* peak memory held by verifier states */
 	uint64_t time_ns;         /* CPU time of the verifying thread */
 	uint32_t stack_depth;     /* deepest combined stack of a call chain */

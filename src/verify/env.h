@@ -76,6 +76,9 @@ struct env {
 
 	uint32_t id_gen;
 	uint64_t processed;
+	uint64_t jmps;                   /* jump-class instructions processed */
+	uint64_t ck_processed, ck_jmps;  /* processed, jmps when a state was last stored */
+	uint64_t compared;               /* stored states a new one was compared with */
 	uint64_t states;
 	uint64_t mem_cur, mem_peak;
 	bool pkt_writable;

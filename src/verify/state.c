@@ -437,6 +437,25 @@ uint64_t state_hash(const struct vstate *st, const struct prune_masks *pm)
 			h = mix(h, g->v.umin ^ g->v.umax);
 			h = mix(h, (uint64_t)g->v.smin ^ (uint64_t)g->v.smax);
 		}
+		/* exact comparison takes the whole stack: so does the hash,
+		 * skipping never-written slots, which equal missing ones */
+		for (uint32_t k = 0; k < f->nslots; k++) {
+			const struct slot *sl = &f->slots[k];
+			uint64_t kinds = 0;
+
+			for (int b = 0; b < SLOT_SIZE; b++)
+				kinds |= (uint64_t)sl->kind[b] << (8 * b);
+			if (!kinds && !sl->spill_size)
+				continue;
+			h = mix(h, k);
+			h = mix(h, kinds);
+			if (!sl->spill_size)
+				continue;
+			h = mix(h, sl->spill.type | (uint64_t)sl->spill_off << 8 |
+					   (uint64_t)sl->spill_size << 16);
+			h = mix(h, sl->spill.v.var.value ^ sl->spill.v.var.mask);
+			h = mix(h, sl->spill.v.umin ^ sl->spill.v.umax);
+		}
 	}
 	return h;
 }

@@ -130,11 +130,16 @@ static bool is_ancestor(const struct vstate *c, const struct vstate *st)
 	return false;
 }
 
-/* 1: pruned; 0: go on; <0: rejected. Finished states that keep failing to
- * cover new ones are dropped from the list (as Linux's miss counting), and
- * at most MAX_OPEN_PER_INSN unfinished ones are kept per instruction: those
- * only serve to detect infinite loops, and long unrolled loops would make
- * every visit compare with thousands of their own earlier iterations. */
+/* 1: pruned; 0: go on; <0: rejected. States that keep failing to cover new
+ * ones are dropped from the list (as Linux's miss counting): finished ones are
+ * freed, unfinished ones (still parents of live paths) only unlisted. While a
+ * loop is unrolled, a new state is stored only every LOOP_CK_INSNS
+ * instructions or LOOP_CK_JMPS jumps, as Linux does: its iterations differ
+ * anyway, and a tiny loop that runs out of budget would otherwise compare
+ * every visit with thousands of its own iterations. */
+#define LOOP_CK_INSNS 100
+#define LOOP_CK_JMPS 20
+
 static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 {
 	st->insn = insn;
@@ -142,6 +147,7 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	uint32_t open = 0, kept = 0;
 	struct vstate *ck;
 	int ret = 0;
+	bool add = true;
 	const struct prune_masks pm = { env->need, env->live, env->need_slots, env->live_slots };
 	uint64_t hash = state_hash(st, &pm);
 
@@ -151,29 +157,38 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 		l->states[kept++] = c;
 		if (ret)
 			continue;
+		env->compared++;
 		if (c->branches) {
 			open++;
-			if (c->hash == hash && states_equal(c, st, true, &pm) &&
-			    is_ancestor(c, st))
+			if (c->hash == hash && states_equal(c, st, true, &pm) && is_ancestor(c, st))
 				return verr(env, insn,
 					    "infinite loop: the program comes back here in the same state");
-			continue;
+			if (env->processed - env->ck_processed < LOOP_CK_INSNS &&
+			    env->jmps - env->ck_jmps < LOOP_CK_JMPS)
+				add = false;
+		} else {
+			if (states_equal(c, st, false, &pm)) {
+				c->hit++;
+				ret = 1;
+				continue;
+			}
 		}
-		if (states_equal(c, st, false, &pm)) {
-			c->hit++;
-			ret = 1;
-			continue;
-		}
-		if (++c->miss > c->hit * 3 + 3) {
+		if (add)
+			c->miss++;
+		if (c->miss > c->hit * 3 + 3) {
+			kept--;
+			if (c->branches) {
+				open--;
+				continue;
+			}
 			/* finished, so no live path descends from it: nothing
 			 * will follow a parent pointer to it again */
-			kept--;
 			env->all[c->all_idx] = NULL;
 			free_path(env, c);
 		}
 	}
 	l->n = kept;
-	if (ret || open >= MAX_OPEN_PER_INSN)
+	if (ret || !add || open >= MAX_OPEN_PER_INSN)
 		return ret;
 	if (env->mem_cur > MAX_STATE_BYTES)
 		return verr(env, insn, "program too complex: verifier states exceed %u MiB",
@@ -207,6 +222,8 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	ck->all_idx = env->nall;
 	env->all[env->nall++] = ck;
 	env->states++;
+	env->ck_processed = env->processed;
+	env->ck_jmps = env->jmps;
 	ck->insn = insn;
 	ck->hash = hash;
 	ck->parent = st->parent;
@@ -771,6 +788,8 @@ static int walk(struct env *env, struct vstate *st)
 				}
 			}
 			env->flags[insn] |= INSN_SEEN;
+			if (insn_is_jmp(&env->insns[insn]))
+				env->jmps++;
 			err = step(env, &st, insn, &next);
 			if (err < 0)
 				goto out;
@@ -900,6 +919,7 @@ int bpfvm_verify(const struct bpfvm_verify_input *in, struct bpfvm_verify_result
 		err = cfg_stack_depth_check(&env);
 	out->insns_processed = env.processed;
 	out->states = env.states;
+	out->states_compared = env.compared;
 	out->peak_bytes = env.mem_peak;
 	if (!err) {
 		out->ctx_access = env.ctx_access;

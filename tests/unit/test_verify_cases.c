@@ -16,6 +16,8 @@
  *   expect: accept | reject SUBSTRING
  *   slow: WHY                     (exempt from the work bar, e.g. budget tests)
  *   max_insns: N                  (a tighter work bar: pruning that must work)
+ *   max_compared: N               (a bar on comparisons with stored states, e.g.
+ *                                 for budget tests, whose instructions are fixed)
  *   <assembly until the next "==">
  */
 #include <errno.h>
@@ -100,6 +102,12 @@ static void run_case(struct tcase *c)
 			return;
 		}
 	}
+	if (c->max_compared && res.states_compared > c->max_compared) {
+		test_failures++;
+		fprintf(stderr, "%s: %s: compared %llu states\n", c->file, c->name,
+			(unsigned long long)res.states_compared);
+		return;
+	}
 	if ((res.insns_processed > 100000 && !c->slow) ||
 	    (c->max_insns && res.insns_processed > c->max_insns)) {
 		test_failures++;
@@ -110,8 +118,9 @@ static void run_case(struct tcase *c)
 	}
 	npassed++;
 	if (getenv("VERBOSE"))
-		fprintf(stderr, "ok %s: %s (%llu insns, %llu states): %s\n", c->file, c->name,
-			(unsigned long long)res.insns_processed, (unsigned long long)res.states,
+		fprintf(stderr, "ok %s: %s (%llu insns, %llu states, %llu compared): %s\n", c->file,
+			c->name, (unsigned long long)res.insns_processed,
+			(unsigned long long)res.states, (unsigned long long)res.states_compared,
 			res.message);
 }
 

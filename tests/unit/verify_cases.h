@@ -27,6 +27,7 @@ struct tcase {
 	bool accept;
 	bool slow;
 	uint64_t max_insns; /* tighter work bar than the suite's (0: none) */
+	uint64_t max_compared; /* bar on comparisons with stored states (0: none) */
 	char reason[256];
 	char *text;
 	size_t len, cap;
@@ -166,6 +167,10 @@ static void cases_run_file(const char *dir, const char *file, void (*run_case)(s
 		}
 		if (!strncmp(s, "max_insns:", 10)) {
 			c.max_insns = strtoull(s + 10, NULL, 10);
+			continue;
+		}
+		if (!strncmp(s, "max_compared:", 13)) {
+			c.max_compared = strtoull(s + 13, NULL, 10);
 			continue;
 		}
 		if (!strncmp(s, "attach:", 7)) {
