@@ -15,7 +15,8 @@
  * entry that no longer applies. Cases PREVAIL accepts and bpfvm rejects are
  * precision gaps; their number may not grow beyond `max_bpfvm_only`. Where
  * the entry state had to know less than PREVAIL's ("approx" lines), a
- * bpfvm-only reject is counted as not expressible instead. */
+ * rejection is counted as not expressible instead, unless PREVAIL rejects
+ * at the same instruction. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +156,7 @@ struct pcase {
 	char file[1024], name[1024];
 	bool reject, exception, approx, approx_meta;
 	uint32_t variant, nvariants; /* this entry state of the case's nvariants */
+	uint32_t fail[16], nfail;    /* instructions PREVAIL's messages flag */
 	char inexpressible[256];
 	struct bpfvm_verify_entry entry;
 	struct bpfvm_verify_entry_value values[MAX_VALUES];
@@ -199,7 +201,7 @@ static int find_known(const struct known *list, size_t n, const struct pcase *c)
 enum outcome { ACCEPTED, REJECTED, INEXPRESSIBLE, BROKEN };
 
 /* Verifies one entry state of a case; msg gets bpfvm's message. */
-static enum outcome verify_one(struct pcase *c, char *msg, size_t len)
+static enum outcome verify_one(struct pcase *c, char *msg, size_t len, uint32_t *insn)
 {
 	struct bpfvm_verify_input in = { 0 };
 	struct bpfvm_verify_result res;
@@ -220,6 +222,7 @@ static enum outcome verify_one(struct pcase *c, char *msg, size_t len)
 	bpfvm_verify_result_free(&res);
 	total_ns += res.time_ns;
 	snprintf(msg, len, "%s", res.message);
+	*insn = res.insn;
 	if (getenv("VERBOSE") && res.time_ns > 20000000)
 		fprintf(stderr, "slow %s: %s: %.1f ms, %llu insns processed\n", c->file, c->name,
 			(double)res.time_ns / 1e6, (unsigned long long)res.insns_processed);
@@ -239,8 +242,10 @@ static enum outcome verify_one(struct pcase *c, char *msg, size_t len)
 static struct {
 	enum outcome outcome;
 	bool approx;
+	bool same_insn; /* rejected at an instruction PREVAIL flags */
 	char msg[768];
 } cur;
+static int agree_same_insn;
 
 static void run(struct pcase *c)
 {
@@ -248,6 +253,7 @@ static void run(struct pcase *c)
 	bool verbose = getenv("VERBOSE") != NULL;
 	enum outcome o;
 	char msg[768];
+	uint32_t insn = 0;
 	int col;
 
 	if (c->exception) {
@@ -267,11 +273,13 @@ static void run(struct pcase *c)
 	}
 	if (c->variant == 0)
 		memset(&cur, 0, sizeof(cur));
-	o = verify_one(c, msg, sizeof(msg));
+	o = verify_one(c, msg, sizeof(msg), &insn);
 	if (o == BROKEN || (o == REJECTED && cur.outcome != REJECTED) ||
 	    (o == INEXPRESSIBLE && cur.outcome == ACCEPTED)) {
 		cur.outcome = o;
 		snprintf(cur.msg, sizeof(cur.msg), "%s", msg);
+		for (uint32_t i = 0; i < c->nfail; i++)
+			cur.same_insn |= o == REJECTED && c->fail[i] == insn;
 	}
 	if (o == REJECTED)
 		cur.approx |= c->approx;
@@ -291,7 +299,12 @@ static void run(struct pcase *c)
 			fprintf(stderr, "not-expr %s: %s: %s\n", c->file, c->name, cur.msg);
 		return;
 	case REJECTED:
-		col = c->reject ? AGREE_REJECT : cur.approx ? NOT_EXPRESSIBLE : BPFVM_ONLY;
+		/* a rejection from an approximated entry state says little,
+		 * unless it is at an instruction PREVAIL flags too */
+		if (cur.approx && !(c->reject && cur.same_insn))
+			col = NOT_EXPRESSIBLE;
+		else
+			col = c->reject ? AGREE_REJECT : BPFVM_ONLY;
 		break;
 	default:
 		col = c->reject ? PREVAIL_ONLY : AGREE_ACCEPT;
@@ -320,6 +333,11 @@ static void run(struct pcase *c)
 		precision_n[k]++;
 		if (verbose)
 			fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name, cur.msg);
+	} else if (col == AGREE_REJECT) {
+		agree_same_insn += cur.same_insn;
+		if (verbose)
+			fprintf(stderr, "%s%s %s: %s: %s\n", col_names[col],
+				cur.same_insn ? "" : " (elsewhere)", c->file, c->name, cur.msg);
 	} else if (verbose && col != AGREE_ACCEPT) {
 		fprintf(stderr, "%s %s: %s: %s\n", col_names[col], c->file, c->name, cur.msg);
 	}
@@ -336,6 +354,9 @@ static bool parse_line(struct pcase *c, char *line)
 	if (!strncmp(line, "expect ", 7)) {
 		c->reject = !strcmp(arg, "reject");
 		c->exception = !strcmp(arg, "exception");
+	} else if (!strncmp(line, "fail ", 5)) {
+		if (c->nfail < 16)
+			c->fail[c->nfail++] = (uint32_t)strtoul(arg, NULL, 10);
 	} else if (!strncmp(line, "variant ", 8)) {
 		if (sscanf(arg, "%u %u", &c->variant, &c->nvariants) != 2 ||
 		    c->variant >= c->nvariants)
@@ -496,6 +517,8 @@ int main(void)
 	       "verifier time %.1f ms\n",
 	       ncases, exceptions, slow_skipped, approx_cases, (double)total_ns / 1e6);
 
+	printf("agree-reject at an instruction PREVAIL also flags: %d of %d\n", agree_same_insn,
+	       tot[AGREE_REJECT]);
 	printf("bpfvm-only rejects by reason:\n");
 	for (size_t k = 0; k < NPRECISION; k++)
 		if (precision_n[k])

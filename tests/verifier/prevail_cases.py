@@ -29,6 +29,7 @@ Output, per case (numbers decimal):
   init LO HI                          (frame bytes [LO, HI), offsets < 0)
   value OFF SIZE SMIN SMAX UMIN UMAX
   insn CODE DST SRC OFF IMM
+  fail INSN                           (an instruction PREVAIL's messages flag)
   end
 
 Usage: prevail_cases.py TEST_DATA_DIR OUTPUT_FILE
@@ -147,6 +148,7 @@ class Program:
                 out[at][4] = rel
             else:
                 out[at][3] = rel
+        self.start = start
         return out
 
     def writes(self, n):
@@ -553,6 +555,20 @@ def informational(msg):
     return ('Code becomes unreachable' in msg) or re.search(r': observation .* failed', msg)
 
 
+def failing_labels(case):
+    """The instructions PREVAIL's messages flag ("7: ...", "7 (counter): ...",
+    "0/7: ..." inside a call made at 0), not the informational ones."""
+    out = set()
+    for m in case.get('messages') or []:
+        m = str(m)
+        if informational(m):
+            continue
+        g = re.match(r'(?:\d+/)*(\d+)(?: \(counter\))?:', m)
+        if g:
+            out.add(int(g.group(1)))
+    return sorted(out)
+
+
 def variants(pre):
     """PREVAIL's "rN.type in {a, b}" as one constraint list per choice of
     types: a program is safe from the union iff it is safe from each. Type
@@ -608,6 +624,9 @@ def convert_one(case, pre):
     out.extend(body)
     for i in insns:
         out.append('insn %d %d %d %d %d' % tuple(i))
+    for label in failing_labels(case):
+        if label < len(program.lines):
+            out.append('fail %d' % program.start[label])
     return out
 
 
