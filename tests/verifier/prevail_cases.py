@@ -327,7 +327,10 @@ def interval(text):
 
 
 class Entry:
-    def __init__(self):
+    def __init__(self, big_endian=False):
+        # stack values are bytes in PREVAIL's byte order; bpfvm's are
+        # little-endian, so on a big-endian case only "initialised" holds
+        self.big_endian = big_endian
         self.regs = {}          # n -> dict of facts
         self.approx = []
         self.pkt = None         # packet_size interval
@@ -515,7 +518,8 @@ class Entry:
             if lo < self.top - STACK or hi >= self.top:
                 self.approx.append('stack value outside the frame')
                 continue
-            if size not in (1, 2, 4, 8) or (hi // 8) != slot or slot in used:
+            if (size not in (1, 2, 4, 8) or (hi // 8) != slot or slot in used or
+                    (self.big_endian and size > 1)):
                 self.approx.append('stack value s[%d...%d]' % (lo, hi))
                 self.init.update(range(lo, hi + 1))
                 continue
@@ -601,7 +605,7 @@ def convert_one(case, pre):
     """The lines of one entry state and program (after `expect`)."""
     out = []
     try:
-        entry = Entry()
+        entry = Entry('big_endian' in (case.get('options') or []))
         entry.parse(pre)
         body = entry.finish()
         program = Program(list((case.get('code') or {}).items()), entry.consts)
