@@ -36,6 +36,7 @@ static const char *const bpfvm_more_permissive[] = {
 	"bpf_loop with a counting callback",
 	"for_each_map_elem reading key and value",
 	"packet pointers survive bpf_loop",
+	"the context kept in r6 across bpf_loop, loaded in the main program",
 	/* Linux marks r0 unknown after a legacy packet load; bpfvm knows the
 	 * zero-extended value fits the load's width */
 	"byte load indexes a 256-byte value",
