@@ -325,7 +325,7 @@ static void gen_loop(struct gen *g, int depth)
 
 static void gen_call(struct gen *g)
 {
-	int kind = (int)below(g, 3);
+	int kind = below(g, 6) ? (int)below(g, 3) : 3;
 
 	if (kind == 0 && g->cur + 1 < g->nfuncs && g->nfixups < MAX_FIXUPS) {
 		g->fixups[g->nfixups].func = g->cur + 1 + (int)below(g, g->nfuncs - g->cur - 1);
@@ -337,6 +337,14 @@ static void gen_call(struct gen *g)
 
 		put(g, BPF_ALU64 | BPF_MOV | BPF_K, r, 0, 0, 1);
 		put(g, BPF_JMP | BPF_CALL | BPF_X, r, 0, 0, 0);
+	} else if (kind == 3) {
+		static const uint8_t sizes[] = { BPF_B, BPF_H, BPF_W };
+		uint8_t size = sizes[below(g, 3)];
+
+		if (below(g, 2))
+			put(g, BPF_LD | BPF_ABS | size, 0, 0, 0, rnd_imm(g));
+		else
+			put(g, BPF_LD | BPF_IND | size, 0, src_reg(g), 0, rnd_imm(g));
 	} else {
 		put(g, BPF_JMP | BPF_CALL, 0, 0, 0, 1);
 	}
@@ -416,13 +424,56 @@ static uint64_t h_mix(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 	       (run ? 0x100 : 0);
 }
 
+/* The legacy packet loads read no packet here (r6 is any value): a number
+ * of the load's width from r6 and the offset, or for one offset in 16 a
+ * failure, which ends the program with 0. */
+static uint64_t ld_mix(uint64_t r1, uint64_t r2, int bytes)
+{
+	uint64_t h = (r1 ^ (uint64_t)(uint32_t)r2 * 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+
+	if ((uint32_t)r2 % 16 == 3)
+		return UINT64_MAX;
+	return h >> (64 - 8 * bytes);
+}
+
+static uint64_t ld_mix_b(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			 struct bpfvm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	return ld_mix(r1, r2, 1);
+}
+
+static uint64_t ld_mix_h(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			 struct bpfvm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	return ld_mix(r1, r2, 2);
+}
+
+static uint64_t ld_mix_w(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64_t r5,
+			 struct bpfvm_run *run)
+{
+	(void)r3, (void)r4, (void)r5, (void)run;
+	return ld_mix(r1, r2, 4);
+}
+
 int bpfvm_difftest_resolve(void *cookie, int32_t id, struct bpfvm_helper_binding *out)
 {
-	if (id != 1)
-		return bpfvm_errorf(-ENOENT, "unknown helper %d", id);
-	out->fn = h_mix;
-	out->kind = BPFVM_HELPER_PLAIN;
-	return 0;
+	(void)cookie;
+	switch (id) {
+	case 1:
+		out->fn = h_mix;
+		out->kind = BPFVM_HELPER_PLAIN;
+		return 0;
+	case BPFVM_HELPER_ID_LD_PKT_B:
+	case BPFVM_HELPER_ID_LD_PKT_H:
+	case BPFVM_HELPER_ID_LD_PKT_W:
+		out->fn = id == BPFVM_HELPER_ID_LD_PKT_B ? ld_mix_b
+			  : id == BPFVM_HELPER_ID_LD_PKT_H ? ld_mix_h : ld_mix_w;
+		out->kind = BPFVM_HELPER_LD_PKT;
+		return 0;
+	}
+	return bpfvm_errorf(-ENOENT, "unknown helper %d", id);
 }
 
 struct outcome {

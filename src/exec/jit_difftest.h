@@ -21,8 +21,9 @@
 
 /* Program `index` of the stream of `seed`: straight-line ALU of every op and
  * width, forward branches, bounded loops, loads, stores and atomics on the
- * stack and the buffer, helper calls (id 1, bpfvm_difftest_resolve), callx
- * and bpf-to-bpf calls. *insns is malloc'd. Returns 0 or -ENOMEM. */
+ * stack and the buffer, helper calls (id 1, bpfvm_difftest_resolve), callx,
+ * legacy packet loads (bound to a stand-in that reads no packet) and
+ * bpf-to-bpf calls. *insns is malloc'd. Returns 0 or -ENOMEM. */
 int bpfvm_difftest_generate(uint64_t seed, uint64_t index, struct bpfvm_insn **insns,
 			    uint32_t *cnt);
 
