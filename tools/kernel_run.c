@@ -478,6 +478,15 @@ int main(int argc, char **argv)
 			    .ctx_out = ctx_out, .ctx_size_out = ctx_len,
 			    .repeat = repeat);
 
+		/* Linux test-runs a raw tracepoint once, on ctx_in alone: it refuses
+		 * data_out, ctx_out and a repeat count */
+		if (bpf_program__type(prog) == BPF_PROG_TYPE_RAW_TRACEPOINT) {
+			o.data_out = NULL;
+			o.data_size_out = 0;
+			o.ctx_out = NULL;
+			o.ctx_size_out = 0;
+			o.repeat = 0;
+		}
 		if (!data_out || (ctx_len && !ctx_out)) {
 			ret = fail(EXIT_KERNEL, "out of memory");
 		} else if (bpf_prog_test_run_opts(bpf_program__fd(prog), &o)) {

@@ -308,7 +308,7 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 		printf("data_out: ");
 		print_hex(stdout, out, o->data_size_out);
 		printf("\nns_per_run: %.2f\n", o->ns_per_run);
-		if (o->ctx_out) {
+		if (o->ctx_out && o->ctx_size_out) {
 			printf("ctx_out: ");
 			print_hex(stdout, o->ctx_out, o->ctx_size_out);
 			printf("\n");
@@ -328,7 +328,7 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 	printf("{\"retval\": %u, \"data_out\": \"", o->retval);
 	print_hex(stdout, out, o->data_size_out);
 	printf("\", \"ns_per_run\": %.3f", o->ns_per_run);
-	if (o->ctx_out) {
+	if (o->ctx_out && o->ctx_size_out) {
 		printf(", \"ctx_out\": \"");
 		print_hex(stdout, o->ctx_out, o->ctx_size_out);
 		printf("\"");

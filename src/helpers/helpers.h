@@ -41,11 +41,19 @@ BPFVM_HELPER(get_smp_processor_id);
 BPFVM_HELPER(get_current_pid_tgid);
 BPFVM_HELPER(get_current_uid_gid);
 BPFVM_HELPER(get_current_comm);
-/* probe.c (probe_read also serves probe_read_kernel/_user, probe_read_str
- * their _str forms: one address space in user space) */
+/* probe.c */
 BPFVM_HELPER(probe_read);
 BPFVM_HELPER(probe_read_str);
+BPFVM_HELPER(probe_read_user);
+BPFVM_HELPER(probe_read_user_str);
+BPFVM_HELPER(probe_read_kernel);
+BPFVM_HELPER(probe_read_kernel_str);
 BPFVM_HELPER(get_current_task);
+/* perf_read.c */
+BPFVM_HELPER(perf_event_read);
+BPFVM_HELPER(perf_event_read_value);
+/* override.c */
+BPFVM_HELPER(override_return);
 /* stackid.c */
 BPFVM_HELPER(get_stackid);
 /* printk.c */

@@ -4,16 +4,21 @@
  * safe. Linux uses non-faulting copies; bpfvm reads its own address space
  * through process_vm_readv(2) on its own pid, which reports an unmapped or
  * unreadable source as EFAULT instead of raising SIGSEGV. As in Linux, a
- * failed read returns -EFAULT and zeroes the whole destination, and the _str
- * forms stop after the first NUL and return the length including it.
+ * failed read returns a negative errno and zeroes the whole destination, and
+ * the _str forms stop after the first NUL and return the length including it.
  *
- * In user space there is one address space, so the _kernel and _user forms
- * read the same memory (Linux refuses user addresses in the _kernel forms and
- * the reverse; here every address is the process's). Without
+ * In user space there is one address space: the _kernel and _user forms read
+ * the same memory, the process's. Their errors follow x86-64 Linux where an
+ * address is bad in both worlds: the _kernel forms refuse with -ERANGE what
+ * copy_from_kernel_nofault_allowed() refuses and no process ever maps (below
+ * mmap_min_addr's 64 KiB, non-canonical), before reading; other failures are
+ * -EFAULT; the legacy bpf_probe_read(_str) takes the _user path below
+ * TASK_SIZE and the _kernel one above, as Linux on x86. Without
  * process_vm_readv (not Linux) no address can be checked, so every read
  * fails with -EFAULT. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -24,6 +29,9 @@
 
 /* A chunk inside an aligned block of this size never crosses a page. */
 #define STR_CHUNK 512
+/* Linux's default vm.mmap_min_addr, and x86-64's TASK_SIZE_MAX. */
+#define MMAP_MIN_ADDR 0x10000ull
+#define TASK_SIZE 0x7ffffffff000ull
 
 static int read_nofault(void *dst, uint64_t src, uint64_t len)
 {
@@ -85,14 +93,50 @@ static uint64_t probe_read_str(uint64_t dst, uint64_t size, uint64_t src)
 	return cap;
 }
 
-BPFVM_HELPER(probe_read)
+/* Addresses the _kernel forms refuse before reading. */
+static bool kernel_addr_refused(uint64_t addr)
+{
+	return addr < MMAP_MIN_ADDR || (uint64_t)((int64_t)(addr << 16) >> 16) != addr;
+}
+
+BPFVM_HELPER(probe_read_user)
 {
 	return probe_read(r1, r2, r3);
 }
 
-BPFVM_HELPER(probe_read_str)
+BPFVM_HELPER(probe_read_user_str)
 {
 	return probe_read_str(r1, r2, r3);
+}
+
+BPFVM_HELPER(probe_read_kernel)
+{
+	if (kernel_addr_refused(r3)) {
+		memset((void *)(uintptr_t)r1, 0, (uint32_t)r2);
+		return (uint64_t)-ERANGE;
+	}
+	return probe_read(r1, r2, r3);
+}
+
+BPFVM_HELPER(probe_read_kernel_str)
+{
+	if ((uint32_t)r2 && kernel_addr_refused(r3)) {
+		memset((void *)(uintptr_t)r1, 0, (uint32_t)r2);
+		return (uint64_t)-ERANGE;
+	}
+	return probe_read_str(r1, r2, r3);
+}
+
+BPFVM_HELPER(probe_read)
+{
+	return r3 < TASK_SIZE ? bpfvm_helper_probe_read_user(r1, r2, r3, r4, r5, run)
+			      : bpfvm_helper_probe_read_kernel(r1, r2, r3, r4, r5, run);
+}
+
+BPFVM_HELPER(probe_read_str)
+{
+	return r3 < TASK_SIZE ? bpfvm_helper_probe_read_user_str(r1, r2, r3, r4, r5, run)
+			      : bpfvm_helper_probe_read_kernel_str(r1, r2, r3, r4, r5, run);
 }
 
 /* There is no task_struct in user space: 0, so that reads through it fail

@@ -302,12 +302,15 @@ static int test_run_sock_addr(struct bpfvm_prog *prog, struct bpfvm_test_run_opt
  * every read the verifier allowed lands in it. Linux test-runs only raw
  * tracepoints, refuses a context shorter than the program's furthest read
  * (bpfvm zero-extends it) and repeats (bpfvm repeats, for timing); kprobe,
- * tracepoint and perf_event test-runs are bpfvm's own. The context is
- * read-only, so nothing comes out but the return value and the maps. */
+ * tracepoint and perf_event test-runs are bpfvm's own. Programs cannot write
+ * the context, but a kprobe's override_return sets its pt_regs.ax: a kprobe's
+ * bytes come back out as they are after the run; the other types give no
+ * context out (Linux refuses ctx_out for raw tracepoints). */
 static int test_run_tracing(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 			    struct bpfvm_run *run)
 {
 	void *ctx;
+	int err;
 
 	if (o->data_size_in)
 		return bpfvm_errorf(-EINVAL, "%s programs take no packet, only a context",
@@ -322,9 +325,13 @@ static int test_run_tracing(struct bpfvm_prog *prog, struct bpfvm_test_run_opts 
 		memcpy(ctx, o->ctx_in, o->ctx_size_in);
 	o->retval = run_repeat(prog, ctx, run, o->repeat ? o->repeat : 1, o);
 	o->data_size_out = 0;
-	o->ctx_size_out = 0;
+	err = 0;
+	if (o->ctx_out && prog->type->id == BPFVM_PROG_KPROBE)
+		err = copy_out(o->ctx_out, &o->ctx_size_out, ctx, o->ctx_size_in, "context");
+	else
+		o->ctx_size_out = 0;
 	free(ctx);
-	return 0;
+	return err;
 }
 
 int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)

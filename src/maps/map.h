@@ -131,6 +131,11 @@ long bpfvm_perf_event_output(struct bpfvm_map *map, uint64_t flags, const void *
 long bpfvm_stack_trace_get_id(struct bpfvm_map *map, const uint64_t *ips, uint32_t nr,
 			      bool reuse);
 
+/* bpf_perf_event_read on a perf event array: the counter in slot `flags`
+ * (BPFVM_F_CURRENT_CPU: this CPU's), or Linux's errors; bpfvm has output
+ * streams, not counters, so it is always an error (-E2BIG, -ENOENT, -EINVAL). */
+long bpfvm_perf_event_read(struct bpfvm_map *map, uint64_t flags);
+
 /* The ops of each implemented type, by Linux map type id. */
 const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type);
 

@@ -161,6 +161,28 @@ long bpfvm_perf_event_output(struct bpfvm_map *map, uint64_t flags, const void *
 	return ret;
 }
 
+/* bpf_perf_event_read's view of a slot. Linux reads the hardware counter of
+ * the perf event stored there; bpfvm's slots hold output streams, never
+ * counters, so an open slot answers as Linux did for any event that is not a
+ * hardware counter (-EINVAL, kernels before 4.15), an empty one -ENOENT. */
+long bpfvm_perf_event_read(struct bpfvm_map *map, uint64_t flags)
+{
+	struct perf_array *pa = to_pa(map);
+	uint32_t index = (uint32_t)flags;
+	bool open;
+
+	if (flags & ~(uint64_t)BPFVM_F_INDEX_MASK)
+		return -EINVAL;
+	if (index == (uint32_t)BPFVM_F_INDEX_MASK)
+		index = bpfvm_map_this_cpu();
+	if (index >= map->max_entries)
+		return -E2BIG;
+	bpfvm_spin_lock(&pa->slots[index].lock);
+	open = pa->slots[index].open;
+	bpfvm_spin_unlock(&pa->slots[index].lock);
+	return open ? -EINVAL : -ENOENT;
+}
+
 struct bpfvm_perf_buffer *bpfvm_perf_buffer_new(struct bpfvm_map *map, size_t page_cnt,
 						bpfvm_perf_buffer_sample_fn sample,
 						bpfvm_perf_buffer_lost_fn lost, void *ctx)

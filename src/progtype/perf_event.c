@@ -17,5 +17,7 @@ static const struct bpfvm_ctx_field fields[] = {
 	  CTX_FIELD_SCALAR, 0, 0 },
 };
 
+static const int32_t helpers[] = { TRACING_HELPERS };
+
 TRACING_PROGTYPE(bpfvm_progtype_perf_event, BPFVM_PROG_PERF_EVENT, "perf_event",
 		 sizeof(struct bpfvm_uapi_perf_event_data), fields);

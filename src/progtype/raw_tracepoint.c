@@ -11,5 +11,7 @@ static const struct bpfvm_ctx_field fields[] = {
 	{ "args", 0, BPFVM_MAX_BPF_FUNC_ARGS * 8, CTX_SZ_ANY, 0, CTX_FIELD_SCALAR, 0, 0 },
 };
 
+static const int32_t helpers[] = { TRACING_HELPERS };
+
 TRACING_PROGTYPE(bpfvm_progtype_raw_tracepoint, BPFVM_PROG_RAW_TRACEPOINT, "raw_tracepoint",
 		 BPFVM_MAX_BPF_FUNC_ARGS * 8, fields);

@@ -15,5 +15,7 @@ static const struct bpfvm_ctx_field fields[] = {
 	{ "record", 8, BPFVM_PERF_MAX_TRACE_SIZE - 8, CTX_SZ_ANY, 0, CTX_FIELD_SCALAR, 0, 0 },
 };
 
+static const int32_t helpers[] = { TRACING_HELPERS };
+
 TRACING_PROGTYPE(bpfvm_progtype_tracepoint, BPFVM_PROG_TRACEPOINT, "tracepoint",
 		 BPFVM_PERF_MAX_TRACE_SIZE, fields);

@@ -303,6 +303,13 @@ for i in range(int(os.environ.get("RUN_DIFF_COUNT", "40")) // 2):
     prog = rng.choice(skb_progs)
     case("random skb %d %s" % (i, prog), "run_skb_helpers", prog, data=bytes(p_))
 
+# Raw tracepoints, the one tracing type Linux test-runs: a bad pointer in
+# args[0] reads as -EFAULT and zero in both.
+case("raw_sys_enter bad pointer", "run_tracing", "raw_sys_enter",
+     ctx=struct.pack("<QQ", 0x20, 257))
+case("raw_sys_enter non-canonical pointer", "run_tracing", "raw_sys_enter",
+     ctx=struct.pack("<QQQ", 0xdead000000000000, 59, 7))
+
 # Every test object must be one the Linux verifier accepts; cgroup_sock_addr
 # programs, which Linux cannot test-run, are at least loaded (exit 4).
 loaded = 0

@@ -2,10 +2,12 @@
 # bpfvm run, end to end, for the tracing program types (Linux test-runs only
 # raw tracepoints; bpfvm runs all four on the context given with --ctx): a
 # kprobe reading good addresses (its .rodata, a map value) and bad ones taken
-# from its pt_regs (a low address, a non-canonical one: -EFAULT, destination
+# from its pt_regs (a low address, a non-canonical one, an unmapped one:
+# -ERANGE or -EFAULT as x86-64 Linux answers, the destination
 # zeroed, no crash — also under ASan in CI), the _str forms' lengths and
 # truncation, a kretprobe's perf_event_output flags rule and get_stackid into
-# a stack trace map (one frame: the context's ip), a tracepoint record,
+# a stack trace map (one frame: the context's ip), override_return (the
+# context that comes out) and the perf counter helpers' errors, a tracepoint record,
 # raw tracepoint args[] and bpf_perf_event_data, in both engines; contexts of
 # the wrong size and packets are refused.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
@@ -16,7 +18,7 @@ from run_lib import *
 
 skip_unless_ready()
 
-EFAULT, EINVAL, ENOENT = 14, 22, 2
+EFAULT, EINVAL, ENOENT, E2BIG, ERANGE = 14, 22, 2, 7, 34
 def s64(v):
     return u64le(v & (2**64 - 1))
 def u64le(v):
@@ -30,15 +32,19 @@ def pt_regs(**kw):
              "dx", "si", "di", "orig_ax", "ip", "cs", "flags", "sp", "ss"]
     return struct.pack("<21Q", *[kw.get(n, 0) for n in names])
 
-for label, bad in [("low address", 0x10), ("non-canonical address", 0xdead000000000000),
-                   ("last page", 0xfffffffffffff000)]:
+# probe_read_kernel refuses what Linux's copy_from_kernel_nofault_allowed
+# refuses (-ERANGE: never mapped in a process either), else -EFAULT;
+# probe_read_user is -EFAULT for every bad address.
+for label, bad, kerr in [("low address", 0x10, -ERANGE),
+                         ("non-canonical address", 0xdead000000000000, -ERANGE),
+                         ("last page", 0xfffffffffffff000, -EFAULT)]:
     res = run("run_tracing", "kprobe_reads", "kprobe " + label,
               ctx=pt_regs(di=bad, si=bad + 8, dx=42))
     if not res:
         continue
     eq(res["retval"], 42, "kprobe %s: returns PARM3" % label)
     m = map_dict(res, "trace_out")
-    eq((m[u32(0)], m[u32(1)]), (s64(-EFAULT), u64le(0)),
+    eq((m[u32(0)], m[u32(1)]), (s64(kerr), u64le(0)),
        "kprobe %s: probe_read_kernel fails and zeroes" % label)
     eq((m[u32(2)], m[u32(3)]), (s64(-EFAULT), u64le(0)),
        "kprobe %s: probe_read_user_str fails and zeroes" % label)
@@ -68,6 +74,16 @@ if res:
     eq(m[u32(11)], s64(-EINVAL), "kretprobe: perf_event_output with context bytes is -EINVAL")
     eq(m[u32(12)], s64(-ENOENT), "kretprobe: perf_event_output without a reader is -ENOENT")
 
+ctx = pt_regs(ax=5, ip=0x1234)
+res = run("trace_override", "kprobe_override", ctx=ctx)
+if res:
+    m = map_dict(res, "trace_out")
+    eq(res.get("ctx_out"), pt_regs(ax=(-12) & (2**64 - 1), ip=0x1234).hex(),
+       "override_return: pt_regs.ax set, ip left")
+    eq([m[u32(i)] for i in range(6)],
+       [u64le(0), s64(-ENOENT), s64(-E2BIG), s64(-ENOENT), u64le(0), s64(-EINVAL)],
+       "override_return, perf_event_read(_value): results and a cleared value")
+
 # sched_switch: common (8), prev_comm, prev_pid, prev_prio, prev_state, next_comm, next_pid, next_prio
 rec = (bytes(8) + b"swapper/0".ljust(16, b"\0") + struct.pack("<iiq", 0, 120, 0) +
        b"bash".ljust(16, b"\0") + struct.pack("<ii", 4242, 99))
@@ -86,8 +102,8 @@ res = run("run_tracing", "raw_sys_enter", ctx=struct.pack("<QQ", 0x20, 257))
 if res:
     m = map_dict(res, "trace_out")
     eq(res["retval"], 257, "raw_tracepoint: args[1]")
-    eq((m[u32(0)], m[u32(1)], m[u32(2)]), (u64le(257), s64(-EFAULT), u64le(0)),
-       "raw_tracepoint: a bad pt_regs pointer reads as -EFAULT and zero")
+    eq((m[u32(0)], m[u32(1)], m[u32(2)]), (u64le(257), s64(-ERANGE), u64le(0)),
+       "raw_tracepoint: a pt_regs pointer in the null page reads as -ERANGE and zero")
 
 res = run("run_tracing", "perf_sample", ctx=pt_regs(ip=0xffffffff81000000) +
           struct.pack("<QQ", 0x100000007, 0x7fff1234))

@@ -41,6 +41,9 @@ static const char *const bpfvm_more_permissive[] = {
 	 * zero-extended value fits the load's width */
 	"byte load indexes a 256-byte value",
 	"word load is zero-extended",
+	/* "cannot use helper bpf_override_return": the helper exists only in
+	 * kernels built with CONFIG_BPF_KPROBE_OVERRIDE (not this machine's) */
+	"kprobe may call override_return",
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)

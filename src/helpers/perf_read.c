@@ -1,0 +1,27 @@
+/* bpf_perf_event_read (22) and bpf_perf_event_read_value (55): a perf
+ * counter's value from a perf event array. bpfvm has no hardware counters
+ * (maps/perf_event_array.c's slots are output streams), so both report
+ * Linux's error for the slot; _value clears its struct bpf_perf_event_value
+ * (counter, enabled, running: 24 bytes) on every error, as Linux does. */
+#include <errno.h>
+#include <string.h>
+
+#include "helpers/helpers.h"
+#include "maps/map.h"
+
+#define PERF_EVENT_VALUE_SIZE 24
+
+BPFVM_HELPER(perf_event_read)
+{
+	return (uint64_t)bpfvm_perf_event_read((struct bpfvm_map *)(uintptr_t)r1, r2);
+}
+
+BPFVM_HELPER(perf_event_read_value)
+{
+	long err = -EINVAL;
+
+	if (r4 == PERF_EVENT_VALUE_SIZE)
+		err = bpfvm_perf_event_read((struct bpfvm_map *)(uintptr_t)r1, r2);
+	memset((void *)(uintptr_t)r3, 0, (uint32_t)r4);
+	return (uint64_t)err;
+}
