@@ -15,6 +15,7 @@
 #include "helpers/proto.h"
 #include "isa/opcodes.h"
 #include "progtype/ctx_rewrite.h"
+#include "progtype/ctx_store.h"
 #include "util/error.h"
 
 /* Binds a helper call only when the program type allows that helper. */
@@ -137,6 +138,8 @@ int bpfvm_prog_load(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 	if ((err = verify(copy, insn_cnt, opts, &access)))
 		goto fail;
 	err = bpfvm_ctx_rewrite(copy, insn_cnt, prog->type, access);
+	if (!err)
+		err = bpfvm_ctx_store_rewrite(&copy, &insn_cnt, prog->type, access);
 	free(access);
 	if (err)
 		goto fail;

@@ -74,6 +74,16 @@ struct bpfvm_ctx_field {
 	uint64_t attach_mask;
 };
 
+/* A writable field narrower in the kernel than in the UAPI struct
+ * (ctx_store.c): a write of the field stores only its low `store_size`
+ * bytes, and only when the value is below `store_limit`
+ * (__sk_buff.queue_mapping: 2, 0xffff, Linux's NO_QUEUE_MAPPING). */
+struct bpfvm_ctx_store {
+	uint16_t off;            /* the field's offset in the UAPI struct */
+	uint8_t store_size;
+	uint32_t store_limit;
+};
+
 struct bpfvm_ret_range {
 	int64_t min, max;
 };
@@ -98,6 +108,8 @@ struct bpfvm_progtype {
 	/* May use the legacy packet loads BPF_LD | BPF_ABS / BPF_IND (Linux's
 	 * may_access_skb); the context is then a struct bpfvm_skb_ctx. */
 	bool ld_pkt;
+	const struct bpfvm_ctx_store *stores; /* fields whose writes are rewritten */
+	uint32_t store_cnt;
 	/* Helper ids the type may call, sorted ascending. */
 	const int32_t *helpers;
 	uint32_t helper_cnt;

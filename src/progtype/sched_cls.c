@@ -1,16 +1,24 @@
 /* BPF_PROG_TYPE_SCHED_CLS and SCHED_ACT (tc): struct __sk_buff with direct
  * packet access from the Ethernet header, writable mark/priority/tc_index/cb/
- * tc_classid, and the packet-rewriting helpers. */
+ * tc_classid/tstamp/queue_mapping (tc_cls_act_is_valid_access), and the
+ * packet-rewriting helpers. */
 #include "progtype/skb_fields.h"
 
 static const struct bpfvm_ctx_field fields[] = {
-	SKB_COMMON_RO_FIELDS,
+	SKB_COMMON_RO_FIELDS_BUT_QUEUE,
+	SKB_RW(queue_mapping),
 	SKB_RW(mark), SKB_RW(priority), SKB_RW(tc_index), SKB_RW(tc_classid),
 	SKB_CB_FIELD,
 	{ "tstamp", SKB_OFF(tstamp), 8, CTX_SZ_8, CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 },
 	SKB_PTR(data, CTX_FIELD_PKT_DATA),
 	SKB_PTR(data_end, CTX_FIELD_PKT_DATA_END),
 	SKB_PTR(data_meta, CTX_FIELD_PKT_META),
+};
+
+/* queue_mapping is a u16 in the kernel's sk_buff: the low half is stored,
+ * values from NO_QUEUE_MAPPING (0xffff) up are ignored. */
+static const struct bpfvm_ctx_store stores[] = {
+	{ SKB_OFF(queue_mapping), 2, 0xffff },
 };
 
 /* Sorted: the base set plus skb_store_bytes, l3/l4_csum_replace, redirect,
@@ -32,6 +40,8 @@ const struct bpfvm_progtype bpfvm_progtype_sched_cls = {
 	.fields = fields,
 	.field_cnt = sizeof(fields) / sizeof(fields[0]),
 	.ld_pkt = true,
+	.stores = stores,
+	.store_cnt = sizeof(stores) / sizeof(stores[0]),
 	.helpers = helpers,
 	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
 };
@@ -44,6 +54,8 @@ const struct bpfvm_progtype bpfvm_progtype_sched_act = {
 	.fields = fields,
 	.field_cnt = sizeof(fields) / sizeof(fields[0]),
 	.ld_pkt = true,
+	.stores = stores,
+	.store_cnt = sizeof(stores) / sizeof(stores[0]),
 	.helpers = helpers,
 	.helper_cnt = sizeof(helpers) / sizeof(helpers[0]),
 };

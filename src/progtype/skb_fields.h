@@ -25,11 +25,13 @@
 	{ "cb", SKB_OFF(cb), SKB_SIZE(cb), CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8,    \
 	  CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4 | CTX_SZ_8, CTX_FIELD_SCALAR, 0, 0 }
 
-/* Fields every __sk_buff program may read. */
-#define SKB_COMMON_RO_FIELDS                                                              \
-	SKB_RO(len), SKB_RO(pkt_type), SKB_RO(queue_mapping), SKB_RO(protocol),          \
+/* Fields every __sk_buff program may read (tc writes queue_mapping, so it
+ * adds its own row). */
+#define SKB_COMMON_RO_FIELDS_BUT_QUEUE                                                    \
+	SKB_RO(len), SKB_RO(pkt_type), SKB_RO(protocol),                                  \
 	SKB_RO(vlan_present), SKB_RO(vlan_tci), SKB_RO(vlan_proto),                       \
 	SKB_RO(ingress_ifindex), SKB_RO(ifindex), SKB_RO(hash), SKB_RO(napi_id),          \
 	SKB_RO(wire_len), SKB_RO(gso_segs), SKB_RO(gso_size)
+#define SKB_COMMON_RO_FIELDS SKB_COMMON_RO_FIELDS_BUT_QUEUE, SKB_RO(queue_mapping)
 
 #endif

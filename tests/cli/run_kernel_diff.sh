@@ -229,7 +229,7 @@ case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(
 case("xdp_redir_map 2", "run_redirect_map", "xdp_redir_map", data=b"\2" + bytes(40),
      maps=[("tx_ports", u32(1), u32(1))])
 case("csum", "run_misc", "csum", data=pkt)
-# VLAN tags and the tc redirects of run_tc_extra.c (the cookie programs are
+# VLAN tags, queue_mapping writes and the tc redirects of run_tc_extra.c (the cookie programs are
 # left out: Linux's cookies come from host-wide counters).
 vlan_tagged = eth(0x8100, bytes([0x20, 0x05, 0x88, 0xa8, 0x00, 0x07, 0x08, 0x00]) +
                   ipv4("10.0.0.2", "10.0.0.1", 17, bytes(20)))
@@ -238,6 +238,9 @@ for label, data in [("", pkt), (" tagged", vlan_tagged), (" runt", eth(0x8100, b
     case("tc_vlan_pop" + label, "run_tc_extra", "tc_vlan_pop", data=data)
 for prog in ["tc_neigh", "tc_neigh_nh", "tc_neigh_bad", "tc_peer"]:
     case(prog, "run_tc_extra", prog, data=pkt)
+for vals in [(5, 0x10005, 0xfffe), (0xffff, 0x12345678, 0xffffffff), (0, 0xfffe, 1)]:
+    case("tc_queue %x %x %x" % vals, "run_tc_extra", "tc_queue",
+         data=bytes(14) + struct.pack("<3I", *vals) + bytes(30))
 
 # The tc helpers of helpers/skb.c: every result lands in skb_out or the packet.
 ipip = eth(0x0800, ipv4("10.0.0.2", "10.0.0.1", 4, pkt[14:]))

@@ -1,6 +1,6 @@
 #!/bin/bash
 # bpfvm run, end to end in both engines (run_tc_extra.c): VLAN push/pop with
-# Linux's accelerated-tag semantics (values checked against the 6.18 kernel by
+# Linux's accelerated-tag semantics, queue_mapping's 16-bit writes (values checked against the 6.18 kernel by
 # run_kernel_diff.sh), redirect_neigh/redirect_peer and their targets in the
 # run result, and the socket/netns cookies (helpers/socket.c: the run's socket
 # gets the next value of a process-wide counter starting at 1, the same on
@@ -48,6 +48,13 @@ res = run("run_tc_extra", "tc_vlan_pop", "tc_vlan_pop runt", data=eth(0x8100, b"
 if res:
     eq(seen(res)[1], -12, "vlan pop of a packet shorter than a VLAN header: -ENOMEM")
 
+# queue_mapping: a u16 in Linux; writes of 0xffff and above are ignored.
+for vals, want in [((5, 0x10005, 0xfffe), [5, 5, 0xfffe, 7, 7, 7]),
+                   ((0xffff, 0x12345678, 0xffffffff), [0, 0, 0, 7, 7, 7])]:
+    res = run("run_tc_extra", "tc_queue", "tc_queue %s" % (vals,),
+              data=bytes(14) + struct.pack("<3I", *vals) + bytes(30))
+    if res:
+        eq([seen(res)[i] for i in range(6)], want, "queue_mapping after %s, 7, 0xffff, -1" % (vals,))
 for prog, want in [("tc_neigh", {"ifindex": 2, "flags": 0, "neigh": True, "nexthop": ""}),
                    ("tc_neigh_nh", {"ifindex": 3, "flags": 0, "neigh": True,
                                     "nexthop": "10.1.0.254"}),

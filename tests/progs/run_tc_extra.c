@@ -1,6 +1,6 @@
 /* bpfvm run tests: the tc helpers beside the packet rewriting ones. VLAN tags
  * (skb_vlan_push/pop: the accelerated tag beside the packet, earlier tags
- * moved into it), redirect_neigh/redirect_peer (the target in the run
+ * moved into it), queue_mapping writes with their 16-bit semantics, redirect_neigh/redirect_peer (the target in the run
  * result), and the socket and netns cookies from tc, cgroup_skb and socket
  * filters and cgroup_sock_addr. What the programs see lands in the array `seen`, indexed as the
  * comments say. */
@@ -59,6 +59,35 @@ int tc_vlan_pop(struct __sk_buff *skb)
 	bpf_skb_vlan_pop(skb);
 	bpf_skb_vlan_push(skb, 0x1234, 9);
 	put(4, tag(skb));
+	return TC_ACT_OK;
+}
+
+/* queue_mapping writes (a u16 in the kernel; 0xffff and above ignored):
+ * 0-2: after writing the three u32 at packet offset 14, 3: after 7,
+ * 4: after 0xffff, 5: after -1 (both constants), 6: the last write's input. */
+/* Read again from the context, not forwarded by the compiler from the store. */
+#define QM(skb) (*(volatile __u32 *)&(skb)->queue_mapping)
+
+SEC("tc")
+int tc_queue(struct __sk_buff *skb)
+{
+	__u32 v[3];
+
+	if (bpf_skb_load_bytes(skb, 14, v, sizeof(v)))
+		return TC_ACT_SHOT;
+	*(volatile __u32 *)&skb->queue_mapping = v[0];
+	put(0, QM(skb));
+	*(volatile __u32 *)&skb->queue_mapping = v[1];
+	put(1, QM(skb));
+	*(volatile __u32 *)&skb->queue_mapping = v[2];
+	put(2, QM(skb));
+	*(volatile __u32 *)&skb->queue_mapping = 7;
+	put(3, QM(skb));
+	*(volatile __u32 *)&skb->queue_mapping = 0xffff;
+	put(4, QM(skb));
+	*(volatile __u32 *)&skb->queue_mapping = -1;
+	put(5, QM(skb));
+	put(6, v[2]);
 	return TC_ACT_OK;
 }
 
