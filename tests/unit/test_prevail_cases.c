@@ -45,6 +45,7 @@ static struct bpfvm_progtype prevail_type = {
 	.fields = prevail_fields,
 	.field_cnt = sizeof(prevail_fields) / sizeof(prevail_fields[0]),
 	.helpers = all_helpers,
+	.ld_pkt = true, /* PREVAIL takes legacy packet loads in any type */
 };
 
 struct known {
@@ -112,7 +113,6 @@ static const struct {
 	const char *substr, *why;
 } precision[] = {
 	{ "indirect calls (callx)", "callx (helper id in a register) is not supported" },
-	{ "unknown opcode 0x", "legacy packet access (LD_ABS/LD_IND) is not supported yet" },
 	{ "unknown helper", "a helper bpfvm does not have (skc_lookup_tcp, get_stack)" },
 	{ "does not accept map", "PREVAIL's test map has no type; bpfvm checks a ring-buffer "
 				 "helper's map type" },
@@ -138,15 +138,9 @@ static const struct {
 #define NPRECISION (sizeof(precision) / sizeof(precision[0]))
 static int precision_n[NPRECISION];
 
-/* Not run unless BPFVM_PREVAIL_SLOW is set: too slow for ctest. */
-static const struct known slow[] = {
-	{ "loop.yaml", "stack counter type preserved through widening (issue 1071)",
-	  "a loop of 2^32 iterations (PREVAIL proves no termination without its option): bpfvm "
-	  "rejects it at the 1M-instruction budget, after about 20 s" },
-};
 
 /* bpfvm-only rejects with an exact entry state, as measured; fewer is better. */
-static const int max_bpfvm_only = 41;
+static const int max_bpfvm_only = 35;
 
 #define MAX_INSNS 4096
 #define MAX_MAPS 16
@@ -177,7 +171,7 @@ struct file_row {
 };
 
 static struct file_row rows[64];
-static int nrows, exceptions, approx_cases, slow_skipped;
+static int nrows, exceptions, approx_cases;
 static bool seen_reviewed[sizeof(reviewed) / sizeof(reviewed[0])];
 static uint64_t total_ns;
 
@@ -264,11 +258,6 @@ static void run(struct pcase *c)
 		test_checks++;
 		test_failures++;
 		fprintf(stderr, "%s: %s: malformed converted case\n", c->file, c->name);
-		return;
-	}
-	if (find_known(slow, sizeof(slow) / sizeof(slow[0]), c) >= 0 &&
-	    !getenv("BPFVM_PREVAIL_SLOW")) {
-		slow_skipped += c->variant == 0;
 		return;
 	}
 	if (c->variant == 0)
@@ -512,10 +501,9 @@ int main(void)
 	printf("%-16s", "total");
 	for (int j = 0; j < NCOLS; j++)
 		printf(" %11d", tot[j]);
-	printf("\n%d cases, %d harness-exception cases not run, %d slow case(s) not run "
-	       "(BPFVM_PREVAIL_SLOW=1 runs them), %d with an approximated entry state; "
-	       "verifier time %.1f ms\n",
-	       ncases, exceptions, slow_skipped, approx_cases, (double)total_ns / 1e6);
+	printf("\n%d cases, %d harness-exception cases not run, %d with an approximated entry "
+	       "state; verifier time %.1f ms\n",
+	       ncases, exceptions, approx_cases, (double)total_ns / 1e6);
 
 	printf("agree-reject at an instruction PREVAIL also flags: %d of %d\n", agree_same_insn,
 	       tot[AGREE_REJECT]);
