@@ -41,7 +41,10 @@ static int cmp_sym_off(const void *a, const void *b)
  * samples/bpf added inner_map_idx and numa_node (28 bytes); iproute2's struct
  * bpf_elf_map has id and pinning there (28 bytes), then inner_id and
  * inner_idx (36 bytes). A 28-byte definition is read as samples/bpf's when
- * its flags ask for a NUMA node (BPF_F_NUMA_NODE), else as iproute2's. */
+ * its flags ask for a NUMA node (BPF_F_NUMA_NODE), else as iproute2's.
+ * iproute2's inner_id names the template by the id of another definition;
+ * its inner_idx is the slot an inner map takes in its outer map, not an
+ * index of the object's maps. */
 static int legacy_maps(struct bpfvm_object *obj, uint32_t sec)
 {
 	const struct elf_file *e = &obj->elf;
@@ -101,8 +104,9 @@ static int legacy_maps(struct bpfvm_object *obj, uint32_t sec)
 		m->def.map_flags = rd32(d + 16);
 		if (size >= 36) {
 			m->def.pinning = rd32(d + 24);
-			if (m->def.type == MT_ARRAY_OF_MAPS || m->def.type == MT_HASH_OF_MAPS)
-				m->def.inner_map_idx = (int32_t)rd32(d + 32);
+			m->elf_map_ids = true;
+			m->elf_id = rd32(d + 20);
+			m->elf_inner_id = rd32(d + 28);
 		} else if (size >= 28) {
 			if (m->def.type == MT_ARRAY_OF_MAPS || m->def.type == MT_HASH_OF_MAPS)
 				m->def.inner_map_idx = (int32_t)rd32(d + 20);
@@ -474,9 +478,44 @@ static int order_maps(struct bpfvm_object *obj)
 	return 0;
 }
 
+/* iproute2 map ids, sorted, to find a map-of-maps' template by its id. */
+struct elf_id {
+	uint32_t id, map;
+};
+
+static int cmp_elf_id(const void *a, const void *b)
+{
+	const struct elf_id *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	return x->map < y->map ? -1 : x->map > y->map;
+}
+
+/* The first map (by index) other than `self` with iproute2 id `id`, or -1. */
+static int32_t map_by_elf_id(const struct elf_id *ids, uint32_t cnt, uint32_t id, uint32_t self)
+{
+	uint32_t lo = 0, hi = cnt;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (ids[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < cnt && ids[lo].id == id; lo++)
+		if (ids[lo].map != self)
+			return (int32_t)ids[lo].map;
+	return -1;
+}
+
 int obj_collect_maps(struct bpfvm_object *obj)
 {
 	const struct elf_file *e = &obj->elf;
+	struct elf_id *by_id;
+	uint32_t id_cnt = 0;
 	int err;
 
 	obj->btf_maps_sec = elf_find_sec(e, ".maps");
@@ -511,16 +550,30 @@ int obj_collect_maps(struct bpfvm_object *obj)
 		if (err)
 			return err;
 	}
-	/* Legacy maps-of-maps name their template by index (maps may have
-	 * moved while the list grew, so pointers are taken only now). */
+	by_id = malloc((obj->map_cnt ? obj->map_cnt : 1) * sizeof(*by_id));
+	if (!by_id)
+		return obj_errorf(obj, -ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < obj->map_cnt; i++)
+		if (obj->maps[i].elf_map_ids)
+			by_id[id_cnt++] = (struct elf_id){ obj->maps[i].elf_id, i };
+	if (id_cnt)
+		qsort(by_id, id_cnt, sizeof(*by_id), cmp_elf_id);
+	/* Legacy maps-of-maps name their template by index or by iproute2 id
+	 * (maps may have moved while the list grew, so pointers are taken
+	 * only now). */
 	for (uint32_t i = 0; i < obj->map_cnt; i++) {
 		struct obj_map *mm = &obj->maps[i];
-		int32_t in = mm->def.inner_map_idx;
+		int32_t in;
 
+		if (mm->elf_map_ids && mm->elf_inner_id &&
+		    (mm->def.type == MT_ARRAY_OF_MAPS || mm->def.type == MT_HASH_OF_MAPS))
+			mm->def.inner_map_idx = map_by_elf_id(by_id, id_cnt, mm->elf_inner_id, i);
+		in = mm->def.inner_map_idx;
 		if (mm->def.origin == BPFVM_MAP_LEGACY && in >= 0 && (uint32_t)in < obj->map_cnt &&
 		    (uint32_t)in != i && obj->maps[in].def.origin == BPFVM_MAP_LEGACY)
 			mm->def.inner = &obj->maps[in].def;
 	}
+	free(by_id);
 	return order_maps(obj);
 }
 

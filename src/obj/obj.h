@@ -61,6 +61,10 @@ struct obj_map {
 	uint32_t sec;           /* ELF section the definition (or data) lives in */
 	uint64_t off, size;     /* of the definition inside it */
 	uint32_t values_off;    /* byte offset of __array(values) in the definition, or 0 */
+	/* iproute2's struct bpf_elf_map names maps by an id of its own: a
+	 * map-of-maps' template is the map whose id is its inner_id */
+	bool elf_map_ids;
+	uint32_t elf_id, elf_inner_id;
 	char *name_buf;
 	uint8_t *value;
 	struct bpfvm_map_init_slot *slots;

@@ -415,6 +415,13 @@ static void test_legacy_variants(void)
 		CHECK_EQ_U64(m->numa_node, 0);
 		CHECK(m->inner == NULL);
 		CHECK_EQ_U64(map(obj, "counters")->max_entries, 2);
+		/* the template is the map whose id is inner_id (9), not map
+		 * inner_idx (0, jmp_tc) */
+		m = map(obj, "maglev_outer");
+		CHECK(m->inner && !strcmp(m->inner->name, "maglev_inner"));
+		CHECK(m->inner_map_idx >= 0 &&
+		      bpfvm_object_map(obj, (uint32_t)m->inner_map_idx) == m->inner);
+		CHECK_EQ_U64(map(obj, "maglev_inner")->inner_map_idx, (uint64_t)-1);
 		p = bpfvm_object_find_program(obj, "tail_zero");
 		CHECK(p && !strcmp(bpfvm_program_section(p), "1/0") && bpfvm_program_type(p) == 0);
 		p = bpfvm_object_find_program(obj, "entry");
