@@ -18,13 +18,18 @@
  * One TSV row per program after a '#' header: object, program, section, type,
  * kernel verdict and reason, bpfvm verdict and reason, instructions processed
  * by bpfvm and by the kernel, and where the type came from (section, legacy,
- * guessed, forced). Verdicts are accept, reject, or skip (the kernel's side
+ * guessed, forced, or retyped: the guess was refused by the kernel and this
+ * other usual type accepted). Verdicts are accept, reject, or skip (the kernel's side
  * could not be tried: a program bpfvm's loader could not link, a type that
  * needs an attach target in kernel BTF). A program using a map the kernel
  * refuses to create is rejected with the map's reason: Linux cannot load it.
  * Sections no libbpf names get compare_samples.py's guess: xdp when "xdp" is
  * in the section or object name, sched_cls for Cilium objects, "tc*",
- * "*classifier*" and numbered "N/M" sections, else socket_filter. --log
+ * "*classifier*" and numbered "N/M" sections, else socket_filter; when the
+ * kernel refuses the guess, sched_cls, xdp and socket_filter are tried. A
+ * program refused only for calling GPL-only helpers from an object without
+ * a GPL license is judged again as GPL (its loader supplies the license),
+ * and the reason says so. --log
  * prints the kernel's full log of every program it rejects to stderr.
  * Exit 0 after the rows; 2 on bad usage or an object that cannot be read. */
 #include <ctype.h>
@@ -140,6 +145,12 @@ static void last_log_line(char *log, char *dst, const char *fallback)
 		while (line > log && line[-1] != '\n')
 			line--;
 		if (*line && !is_stats_line(line)) {
+			/* some messages lack their newline, and the statistics
+			 * follow on the same line */
+			char *stats = strstr(line, "processed ");
+
+			if (stats && stats > line && strstr(stats, " insns (limit "))
+				*stats = '\0';
 			set_reason(dst, "%s", line);
 			return;
 		}
@@ -491,6 +502,33 @@ static int prog_load(union bpf_attr *a, char *log, uint32_t size, uint32_t level
 /* The verdict comes from a load with only the statistics logged, because a
  * full log that overflows its buffer makes the load fail (-ENOSPC) whatever
  * the verdict; a refusal is loaded again with log_level 1 for its reason. */
+static void judge(union bpf_attr *a, const struct bpfvm_object *obj,
+		  const struct bpfvm_program *p, bool print_log, struct verdict *v)
+{
+	int fd = prog_load(a, stats_log, STATS_LOG_SIZE, LOG_STATS), err = errno;
+
+	v->insns = processed_insns(stats_log);
+	v->reason[0] = '\0';
+	if (fd >= 0) {
+		v->verdict = "accept";
+		close(fd);
+		return;
+	}
+	v->verdict = "reject";
+	fd = prog_load(a, full_log, FULL_LOG_SIZE, LOG_LEVEL1);
+	if (fd >= 0) {
+		/* cannot happen unless the kernel is inconsistent; say so */
+		close(fd);
+		set_reason(v->reason, "refused at log level 4 (%s), accepted at level 1",
+			   strerror(err));
+		return;
+	}
+	last_log_line(full_log, v->reason, strerror(err));
+	if (print_log)
+		fprintf(stderr, "==== %s: %s: kernel log\n%s\n", bpfvm_object_name(obj),
+			bpfvm_program_name(p), full_log);
+}
+
 static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_program *p,
 			   const struct kobject *k, bool print_log, struct verdict *v)
 {
@@ -501,7 +539,7 @@ static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_pr
 	struct bpfvm_insn *insns = NULL;
 	union bpf_attr a;
 	char name[BPF_OBJ_NAME_LEN];
-	int fd, err;
+	int err;
 
 	v->verdict = "skip";
 	if (bpfvm_program_error(p)) {
@@ -552,27 +590,19 @@ static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_pr
 		a.line_info = ptr(li);
 		a.line_info_cnt = li_cnt;
 	}
-	fd = prog_load(&a, stats_log, STATS_LOG_SIZE, LOG_STATS);
-	err = errno;
-	v->insns = processed_insns(stats_log);
-	if (fd >= 0) {
-		v->verdict = "accept";
-		close(fd);
-		goto out;
+	judge(&a, obj, p, print_log, v);
+	if (!strcmp(v->verdict, "reject") && strstr(v->reason, "GPL")) {
+		/* The object's own loader supplies the license when the object
+		 * has none (Falco's does): a licensing refusal says nothing
+		 * about the program, so it is judged again as GPL, and says so. */
+		char why[REASON_MAX];
+
+		a.license = ptr("GPL");
+		judge(&a, obj, p, print_log, v);
+		snprintf(why, sizeof(why), "%s", v->reason);
+		set_reason(v->reason, "%s%s(as GPL; the object's license '%s' is not)", why,
+			   why[0] ? " " : "", bpfvm_object_license(obj));
 	}
-	v->verdict = "reject";
-	fd = prog_load(&a, full_log, FULL_LOG_SIZE, LOG_LEVEL1);
-	if (fd >= 0) {
-		/* cannot happen unless the kernel is inconsistent; say so */
-		close(fd);
-		set_reason(v->reason, "refused at log level 4 (%s), accepted at level 1",
-			   strerror(err));
-		goto out;
-	}
-	last_log_line(full_log, v->reason, strerror(err));
-	if (print_log)
-		fprintf(stderr, "==== %s: %s: kernel log\n%s\n", bpfvm_object_name(obj),
-			bpfvm_program_name(p), full_log);
 out:
 	free(insns);
 	free(fi);
@@ -625,6 +655,32 @@ static const char *choose_type(const char *path, struct bpfvm_program *p, const 
 	return "guessed";
 }
 
+/* A guessed type the kernel refuses may just be the wrong guess (tc programs
+ * in sections named after what they do): the other usual types are tried,
+ * and the first the kernel accepts is the one both verifiers judge. */
+static const char *retype(const struct bpfvm_object *obj, struct bpfvm_program *p,
+			  const struct kobject *k, struct verdict *kv)
+{
+	static const char *const candidates[] = { "sched_cls", "xdp", "socket_filter" };
+	uint32_t guess = bpfvm_program_type(p);
+
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(candidates[0]); i++) {
+		uint32_t t = (uint32_t)bpfvm_prog_type_by_name(candidates[i]);
+		struct verdict v = { 0 };
+
+		if (t == guess)
+			continue;
+		bpfvm_program_set_type(p, t);
+		kernel_verdict(obj, p, k, false, &v);
+		if (!strcmp(v.verdict, "accept")) {
+			*kv = v;
+			return "retyped";
+		}
+	}
+	bpfvm_program_set_type(p, guess);
+	return "guessed";
+}
+
 static int run_object(const char *path, const struct options *o)
 {
 	struct bpfvm_object *obj;
@@ -663,6 +719,8 @@ static int run_object(const char *path, const struct options *o)
 		matched++;
 		from = choose_type(path, p, o->type);
 		kernel_verdict(obj, p, &k, o->log, &kv);
+		if (!strcmp(from, "guessed") && !strcmp(kv.verdict, "reject"))
+			from = retype(obj, p, &k, &kv);
 		bpfvm_verdict(obj, p, &bv);
 		type = bpfvm_prog_type_name(bpfvm_program_type(p));
 		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%" PRIu64 "\t%" PRIu64 "\t%s\n", path,
