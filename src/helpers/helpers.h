@@ -52,6 +52,7 @@ BPFVM_HELPER(get_current_task);
 /* perf_read.c */
 BPFVM_HELPER(perf_event_read);
 BPFVM_HELPER(perf_event_read_value);
+BPFVM_HELPER(perf_prog_read_value);
 /* override.c */
 BPFVM_HELPER(override_return);
 /* stackid.c */

@@ -4,7 +4,7 @@
  * read only as whole 8-byte words, sample_period and addr by any aligned
  * narrower read too. bpfvm's runtime context is the UAPI struct itself (Linux
  * rewrites these loads to its internal perf_sample_data; there is no such
- * indirection here). */
+ * indirection here). Besides the tracing helpers: perf_prog_read_value. */
 #include <stddef.h>
 
 #include "progtype/tracing.h"
@@ -17,7 +17,8 @@ static const struct bpfvm_ctx_field fields[] = {
 	  CTX_FIELD_SCALAR, 0, 0 },
 };
 
-static const int32_t helpers[] = { TRACING_HELPERS };
+static const int32_t helpers[] = { TRACING_HELPERS_LO, 56 /* perf_prog_read_value */,
+				   TRACING_HELPERS_HI };
 
 TRACING_PROGTYPE(bpfvm_progtype_perf_event, BPFVM_PROG_PERF_EVENT, "perf_event",
 		 sizeof(struct bpfvm_uapi_perf_event_data), fields);

@@ -18,7 +18,7 @@ from run_lib import *
 
 skip_unless_ready()
 
-EFAULT, EINVAL, ENOENT, E2BIG, ERANGE = 14, 22, 2, 7, 34
+EFAULT, EINVAL, ENOENT, E2BIG, ERANGE, EOPNOTSUPP = 14, 22, 2, 7, 34, 95
 def s64(v):
     return u64le(v & (2**64 - 1))
 def u64le(v):
@@ -113,6 +113,8 @@ if res:
     eq((m[u32(0)], m[u32(1)], m[u32(2)]),
        (u64le(0x100000007), u64le(0x7fff1234), u64le(0xffffffff81000000)),
        "perf_event: sample_period, addr, regs.ip")
+    eq((m[u32(3)], m[u32(4)]), (s64(-EOPNOTSUPP), u64le(0)),
+       "perf_event: perf_prog_read_value has no event to read, clears the value")
 
 for prog, ctx, data, why in [("kprobe_reads", bytes(169), None, "at most 168"),
                              ("raw_sys_enter", bytes(104), None, "at most 96"),

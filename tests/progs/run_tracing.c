@@ -153,14 +153,20 @@ int raw_sys_enter(struct bpf_raw_tracepoint_args *ctx)
 	return ctx->args[1];
 }
 
-/* Slots 0-2: sample_period, addr, the interrupted ip. Returns the low half of
- * sample_period (a narrow read). */
+/* Slots 0-2: sample_period, addr, the interrupted ip; 3-4:
+ * perf_prog_read_value (no perf event behind the context: -EOPNOTSUPP and a
+ * cleared value). Returns the low half of sample_period (a narrow read). */
 SEC("perf_event")
 int perf_sample(struct bpf_perf_event_data *ctx)
 {
+	struct bpf_perf_event_value v;
+
 	out(0, ctx->sample_period);
 	out(1, ctx->addr);
 	out(2, PT_REGS_IP(&ctx->regs));
+	__builtin_memset(&v, 0xff, sizeof(v));
+	out(3, bpf_perf_prog_read_value(ctx, &v, sizeof(v)));
+	out(4, v.counter | v.enabled | v.running);
 	return *(__u32 *)&ctx->sample_period;
 }
 
