@@ -32,6 +32,14 @@
 /* Linux's default vm.mmap_min_addr, and x86-64's TASK_SIZE_MAX. */
 #define MMAP_MIN_ADDR 0x10000ull
 #define TASK_SIZE 0x7ffffffff000ull
+/* The end of what a process can map (x86-64 with 4-level page tables; with
+ * 5 levels a process must ask for higher addresses explicitly). Elsewhere no
+ * bound is assumed. */
+#if defined(__x86_64__)
+#define USER_TOP TASK_SIZE
+#else
+#define USER_TOP UINT64_MAX
+#endif
 
 static int read_nofault(void *dst, uint64_t src, uint64_t len)
 {
@@ -41,7 +49,9 @@ static int read_nofault(void *dst, uint64_t src, uint64_t len)
 
 	if (!len)
 		return 0;
-	if (src + len < src)
+	/* Nothing can be mapped there: answered without the system call,
+	 * which costs microseconds (reads of kernel pointers are common). */
+	if (src < MMAP_MIN_ADDR || src + len < src || src + len > USER_TOP)
 		return -EFAULT;
 	return process_vm_readv(getpid(), &local, 1, &remote, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 #else
