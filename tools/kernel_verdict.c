@@ -733,10 +733,10 @@ static int run_object(const char *path, const struct options *o)
 	return 0;
 }
 
-static int usage(const char *msg)
+static int usage(const char *msg, const char *arg)
 {
-	fprintf(stderr, "bpfvm-kverdict: %s\nusage: bpfvm-kverdict [--type T] [--prog NAME] "
-		"[--log] OBJ...\n", msg);
+	fprintf(stderr, "bpfvm-kverdict: %s%s%s (usage: bpfvm-kverdict [--type T] [--prog NAME] "
+		"[--log] OBJ...)\n", msg, arg ? ": " : "", arg ? arg : "");
 	return EXIT_BAD_INPUT;
 }
 
@@ -747,7 +747,7 @@ int main(int argc, char **argv)
 	int n = 0, status = 0;
 
 	if (!objs)
-		return usage("out of memory");
+		return usage("out of memory", NULL);
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--type") && i + 1 < argc) {
 			o.type = argv[++i];
@@ -757,14 +757,14 @@ int main(int argc, char **argv)
 			o.log = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			free(objs);
-			return usage("unknown option or missing value");
+			return usage("unknown option or missing value", argv[i]);
 		} else {
 			objs[n++] = argv[i];
 		}
 	}
 	if (!n) {
 		free(objs);
-		return usage("no object given");
+		return usage("no object given", NULL);
 	}
 	if (o.type && bpfvm_prog_type_by_name(o.type) < 0) {
 		free(objs);
@@ -774,7 +774,7 @@ int main(int argc, char **argv)
 	stats_log = malloc(STATS_LOG_SIZE);
 	full_log = malloc(FULL_LOG_SIZE);
 	if (!stats_log || !full_log) {
-		status = usage("out of memory");
+		status = usage("out of memory", NULL);
 		goto out;
 	}
 	printf("# object\tprogram\tsection\ttype\tkernel\tkernel_reason\tbpfvm\tbpfvm_reason\t"

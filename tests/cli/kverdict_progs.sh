@@ -6,7 +6,9 @@
 # kernel rule that does not matter in user space), with its reason. Programs
 # of types bpfvm has no tables for yet ("unknown program type") are counted
 # and printed, not failed: they are checked here as soon as bpfvm knows the
-# type. Skips without root, a kernel that loads BPF, or clang.
+# type. Bad input to the tool is one line on stderr and exit 2 (checked
+# first, without the kernel). Skips without root, a kernel that loads BPF,
+# or clang.
 set -u
 if [ -n "${BPFVM_PROGS_SKIP:-}" ]; then
 	echo "SKIP: $BPFVM_PROGS_SKIP"
@@ -17,6 +19,22 @@ if [ ! -x "$KV" ]; then
 	echo "SKIP: $KV was not built (Linux only)"
 	exit 77
 fi
+bad=0
+printf 'not an object' > "${TMPDIR:-/tmp}/kverdict_bad.$$.o"
+for args in "/nonexistent/x.o" "${TMPDIR:-/tmp}/kverdict_bad.$$.o" "--bogus" "" \
+	"--type nosuch $BPFVM_PROGS/run_xdp_parse.o" "--prog nosuch $BPFVM_PROGS/run_xdp_parse.o"; do
+	# shellcheck disable=SC2086
+	"$KV" $args > /dev/null 2> "${TMPDIR:-/tmp}/kverdict_err.$$"
+	rc=$?
+	lines=$(wc -l < "${TMPDIR:-/tmp}/kverdict_err.$$")
+	if [ $rc -ne 2 ] || [ "$lines" -ne 1 ]; then
+		echo "FAIL: bpfvm-kverdict $args: exit $rc with $lines lines on stderr (want 2 and 1):"
+		cat "${TMPDIR:-/tmp}/kverdict_err.$$"
+		bad=1
+	fi
+done
+rm -f "${TMPDIR:-/tmp}/kverdict_bad.$$.o" "${TMPDIR:-/tmp}/kverdict_err.$$"
+[ $bad -eq 0 ] || exit 1
 if [ "$(id -u)" != 0 ]; then
 	echo "SKIP: the kernel's verifier needs root (BPF_PROG_LOAD of xdp and tc programs)"
 	exit 77

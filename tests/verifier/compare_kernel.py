@@ -197,6 +197,20 @@ def main():
         for n in notes:
             print("  " + n.replace("bpfvm-kverdict: note: " + root + "/", ""))
 
+    retyped = sum(r["type_from"] == "retyped" for r in rows)
+    as_gpl = sum("(as GPL;" in r["kernel_reason"] for r in rows)
+    print(f"\n{retyped} programs were judged under another type than the guess (the kernel "
+          f"refused the guess), {as_gpl} as GPL (their objects have no GPL license)")
+
+    both = [r for r in rows if r["kernel"] == "accept" and r["bpfvm"] == "accept" and
+            int(r["kernel_insns"] or 0) > 0]
+    both.sort(key=lambda r: -int(r["bpfvm_insns"]) / int(r["kernel_insns"]))
+    print("\nprograms both accept where bpfvm processes the most instructions per kernel "
+          "instruction (pruning and precision leads):")
+    for r in both[:10]:
+        print(f"  {int(r['bpfvm_insns']) / int(r['kernel_insns']):7.1f}x {int(r['bpfvm_insns']):9d} "
+              f"{int(r['kernel_insns']):9d}  {r['object']} {r['program']}")
+
     slow = sorted(rows, key=lambda r: -int(r["bpfvm_insns"] or 0))[:5]
     print("\nmost instructions processed by bpfvm (kernel's count beside it):")
     for r in slow:
