@@ -62,8 +62,12 @@ enum bpfvm_redirect_kind {
 
 struct bpfvm_redirect {
 	enum bpfvm_redirect_kind kind;
-	uint32_t ifindex; /* for a map: the target the map held */
+	/* For a map, the target the map held: the ifindex of a DEVMAP or
+	 * DEVMAP_HASH entry, the socket of an XSKMAP entry; for a CPUMAP the
+	 * target CPU is the key, and this is its entry's qsize. */
+	uint32_t ifindex;
 	uint32_t map_id;
+	uint32_t map_type; /* Linux's map type, for a map */
 	uint32_t key;
 	uint64_t flags;
 	/* redirect_neigh's nexthop (struct bpf_redir_neigh); nh_family 0: none

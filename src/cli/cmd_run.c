@@ -315,6 +315,12 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 		}
 		if (r->kind == BPFVM_REDIRECT_IFINDEX)
 			printf("redirect: ifindex %u flags 0x%" PRIx64 "\n", r->ifindex, r->flags);
+		else if (r->kind == BPFVM_REDIRECT_MAP && r->map_type == BPFVM_MAP_TYPE_CPUMAP)
+			printf("redirect: map %u key %u cpu %u qsize %u flags 0x%" PRIx64 "\n",
+			       r->map_id, r->key, r->key, r->ifindex, r->flags);
+		else if (r->kind == BPFVM_REDIRECT_MAP && r->map_type == BPFVM_MAP_TYPE_XSKMAP)
+			printf("redirect: map %u key %u xsk %u flags 0x%" PRIx64 "\n", r->map_id,
+			       r->key, r->ifindex, r->flags);
 		else if (r->kind == BPFVM_REDIRECT_MAP)
 			printf("redirect: map %u key %u ifindex %u flags 0x%" PRIx64 "\n", r->map_id,
 			       r->key, r->ifindex, r->flags);
@@ -336,6 +342,12 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 	if (r->kind == BPFVM_REDIRECT_IFINDEX)
 		printf(", \"redirect\": {\"ifindex\": %u, \"flags\": %" PRIu64 "}", r->ifindex,
 		       r->flags);
+	else if (r->kind == BPFVM_REDIRECT_MAP && r->map_type == BPFVM_MAP_TYPE_CPUMAP)
+		printf(", \"redirect\": {\"map_id\": %u, \"key\": %u, \"cpu\": %u, \"qsize\": %u, "
+		       "\"flags\": %" PRIu64 "}", r->map_id, r->key, r->key, r->ifindex, r->flags);
+	else if (r->kind == BPFVM_REDIRECT_MAP && r->map_type == BPFVM_MAP_TYPE_XSKMAP)
+		printf(", \"redirect\": {\"map_id\": %u, \"key\": %u, \"xsk\": %u, \"flags\": %"
+		       PRIu64 "}", r->map_id, r->key, r->ifindex, r->flags);
 	else if (r->kind == BPFVM_REDIRECT_MAP)
 		printf(", \"redirect\": {\"map_id\": %u, \"key\": %u, \"ifindex\": %u, \"flags\": %"
 		       PRIu64 "}", r->map_id, r->key, r->ifindex, r->flags);

@@ -17,7 +17,11 @@
 #define XDP_FRAME_RESERVE 40
 #define XDP_META_MAX 32
 
+#define XDP_ABORTED 0
 #define XDP_REDIRECT 4
+#define XDP_ACTION_MASK 3 /* XDP_ABORTED | XDP_DROP | XDP_PASS | XDP_TX */
+#define BPF_F_BROADCAST (1ull << 3)
+#define BPF_F_EXCLUDE_INGRESS (1ull << 4)
 #define TC_ACT_SHOT 2
 #define TC_ACT_REDIRECT 7
 #define BPF_REDIR_NEIGH_SIZE 20 /* struct bpf_redir_neigh */
@@ -263,25 +267,41 @@ BPFVM_HELPER(redirect_peer)
 	return TC_ACT_REDIRECT;
 }
 
-/* The map holds the target (an ifindex first in the value, as Linux's devmap);
- * a missing key gives the fallback action in the low bits of flags. */
+/* Linux's __bpf_xdp_redirect_map: the low two bits of flags are the action
+ * when the key holds no target, device maps also take BPF_F_BROADCAST and
+ * BPF_F_EXCLUDE_INGRESS, other bits abort. The target is what the entry holds
+ * (an ifindex first in a device map's value, the socket of an XSKMAP entry;
+ * for a CPUMAP the CPU is the key). A failed lookup clears an earlier
+ * redirect: the last call decides. */
 BPFVM_HELPER(redirect_map)
 {
 	struct bpfvm_hook_state *h = run->hook;
 	struct bpfvm_map *map = (void *)(uintptr_t)r1;
-	uint32_t key = (uint32_t)r2, ifindex;
-	const void *value = bpfvm_map_prog_lookup(map, &key);
+	uint32_t key = (uint32_t)r2, type = bpfvm_map_type(map), target = 0;
+	bool devmap = type == BPFVM_MAP_TYPE_DEVMAP || type == BPFVM_MAP_TYPE_DEVMAP_HASH;
+	uint64_t allowed = XDP_ACTION_MASK | (devmap ? BPF_F_BROADCAST | BPF_F_EXCLUDE_INGRESS : 0);
+	const void *value;
 
-	if (!value)
-		return r3 & 3;
-	memcpy(&ifindex, value, sizeof(ifindex));
+	(void)r4;
+	(void)r5;
+	if (r3 & ~allowed)
+		return XDP_ABORTED;
+	value = bpfvm_map_prog_lookup(map, &key);
+	if (!value && !(r3 & BPF_F_BROADCAST)) {
+		if (h)
+			memset(&h->redirect, 0, sizeof(h->redirect));
+		return r3 & XDP_ACTION_MASK;
+	}
+	if (value)
+		memcpy(&target, value, sizeof(target));
 	if (h) {
 		memset(&h->redirect, 0, sizeof(h->redirect));
 		h->redirect.kind = BPFVM_REDIRECT_MAP;
 		h->redirect.map_id = bpfvm_map_id(map);
+		h->redirect.map_type = type;
 		h->redirect.key = key;
-		h->redirect.ifindex = ifindex;
+		h->redirect.ifindex = target;
 		h->redirect.flags = r3;
 	}
-	return redirect_verdict(run);
+	return XDP_REDIRECT;
 }

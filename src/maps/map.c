@@ -33,6 +33,8 @@ const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type)
 	case BPFVM_MAP_TYPE_RINGBUF: return &bpfvm_ringbuf_ops;
 	case BPFVM_MAP_TYPE_DEVMAP: return &bpfvm_devmap_ops;
 	case BPFVM_MAP_TYPE_DEVMAP_HASH: return &bpfvm_devmap_hash_ops;
+	case BPFVM_MAP_TYPE_CPUMAP: return &bpfvm_cpumap_ops;
+	case BPFVM_MAP_TYPE_XSKMAP: return &bpfvm_xskmap_ops;
 	default: return NULL;
 	}
 }

@@ -143,6 +143,7 @@ extern const struct bpfvm_map_ops bpfvm_array_ops, bpfvm_percpu_array_ops, bpfvm
 	bpfvm_percpu_hash_ops, bpfvm_lru_hash_ops, bpfvm_lru_percpu_hash_ops, bpfvm_lpm_trie_ops,
 	bpfvm_ringbuf_ops, bpfvm_prog_array_ops, bpfvm_array_of_maps_ops,
 	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops, bpfvm_devmap_ops,
-	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops, bpfvm_stack_trace_ops;
+	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops, bpfvm_stack_trace_ops,
+	bpfvm_cpumap_ops, bpfvm_xskmap_ops;
 
 #endif

@@ -229,6 +229,16 @@ case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(
 case("xdp_redir_map 2", "run_redirect_map", "xdp_redir_map", data=b"\2" + bytes(40),
      maps=[("tx_ports", u32(1), u32(1))])
 case("csum", "run_misc", "csum", data=pkt)
+# bpf_redirect_map through a CPUMAP and an (empty: Linux takes only AF_XDP
+# sockets) XSKMAP: key = first byte, flags = second.
+cpu0 = [("cpu_map", u32(0), u32(192) + u32(0))]
+for prog, first, maps in [("xdp_cpu", "0002", cpu0), ("xdp_cpu", "0102", cpu0),
+                          ("xdp_cpu", "0008", cpu0), ("xdp_cpu", "c803", cpu0),
+                          ("xdp_cpu", "0004", cpu0), ("xdp_cpu_twice", "0302", cpu0),
+                          ("xdp_cpu_twice", "0002", cpu0), ("xdp_xsk", "0101", []),
+                          ("xdp_xsk", "0010", [])]:
+    case("%s %s" % (prog, first), "run_redirect_cpu", prog,
+         data=bytes.fromhex(first) + bytes(60), maps=maps)
 # VLAN tags, queue_mapping writes and the tc redirects of run_tc_extra.c (the cookie programs are
 # left out: Linux's cookies come from host-wide counters).
 vlan_tagged = eth(0x8100, bytes([0x20, 0x05, 0x88, 0xa8, 0x00, 0x07, 0x08, 0x00]) +
