@@ -48,8 +48,9 @@ enum bpfvm_helper_kind {
 	 * for these instructions, never by `call` or `callx`: r1 is the context
 	 * (the program's r6), r2 the offset (its low 32 bits, signed); it returns
 	 * the bytes read as a big-endian number, zero-extended, or a negative
-	 * value when they are not in the packet, and the program then ends with
-	 * r0 = 0 (all frames). */
+	 * value when they are not in the packet, and the engine then does what
+	 * `r0 = 0; exit` would do there (as Linux's rewrite of the instruction):
+	 * the program ends with 0, or a subprogram or callback returns 0. */
 	BPFVM_HELPER_LD_PKT,
 };
 

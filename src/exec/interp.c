@@ -781,21 +781,25 @@ dispatch:
 		pc = frames[depth].ret_pc;
 		DISPATCH();
 	CASE(LDDW): DST = IMM; pc += 2; DISPATCH();
-	/* r0 = the packet bytes at r6's skb, or the end of the program with 0;
-	 * r1-r5 keep their values (the verifier treats them as clobbered). */
+	/* r0 = the packet bytes at r6's skb, or `r0 = 0; exit` where the load
+	 * is; r1-r5 keep their values (the verifier treats them as clobbered). */
 	CASE(LD_ABS): {
 		uint64_t v = pc->fn(reg[6], (uint64_t)(int64_t)pc->off, 0, 0, 0, run);
 
-		if ((int64_t)v < 0)
-			return 0;
+		if ((int64_t)v < 0) {
+			reg[0] = 0;
+			goto do_exit;
+		}
 		reg[0] = v;
 		NEXT();
 	}
 	CASE(LD_IND): {
 		uint64_t v = pc->fn(reg[6], SRC + (uint64_t)(int64_t)pc->off, 0, 0, 0, run);
 
-		if ((int64_t)v < 0)
-			return 0;
+		if ((int64_t)v < 0) {
+			reg[0] = 0;
+			goto do_exit;
+		}
 		reg[0] = v;
 		NEXT();
 	}

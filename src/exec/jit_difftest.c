@@ -6,9 +6,10 @@
  * prologue, loops count down a register their body may not write, calls go
  * only to later functions (so depth stays small), and after a helper call
  * r1-r5 are given fresh values before anything reads them (the JIT, like
- * Linux, leaves them clobbered). Whatever such a program computes is thus
- * defined by RFC 9669, identical for both engines, and visible: main stores
- * r0-r8 into the buffer before it exits. */
+ * Linux, leaves them clobbered), as after a bpf-to-bpf call, whose callee may
+ * return from a failed legacy packet load with r1-r5 clobbered. Whatever such
+ * a program computes is thus defined by RFC 9669, identical for both engines,
+ * and visible: main stores r0-r8 into the buffer before it exits. */
 #include "exec/jit_difftest.h"
 
 #include <errno.h>
@@ -330,6 +331,8 @@ static void gen_call(struct gen *g)
 	if (kind == 0 && g->cur + 1 < g->nfuncs && g->nfixups < MAX_FIXUPS) {
 		g->fixups[g->nfixups].func = g->cur + 1 + (int)below(g, g->nfuncs - g->cur - 1);
 		g->fixups[g->nfixups++].at = put(g, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_CALL, 0, 0);
+		/* a callee's failed packet load returns with r1-r5 clobbered */
+		havoc_args(g);
 		return;
 	}
 	if (kind == 1) {
@@ -426,7 +429,7 @@ static uint64_t h_mix(uint64_t r1, uint64_t r2, uint64_t r3, uint64_t r4, uint64
 
 /* The legacy packet loads read no packet here (r6 is any value): a number
  * of the load's width from r6 and the offset, or for one offset in 16 a
- * failure, which ends the program with 0. */
+ * failure, after which the running function returns 0. */
 static uint64_t ld_mix(uint64_t r1, uint64_t r2, int bytes)
 {
 	uint64_t h = (r1 ^ (uint64_t)(uint32_t)r2 * 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;

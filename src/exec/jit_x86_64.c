@@ -76,7 +76,7 @@ struct jit_layout {
 	uint32_t *addrs;  /* per insn: start of its own code */
 	uint32_t *ends;   /* per insn: end of its code */
 	uint32_t *fentry; /* per insn: function entry, or NO_ENTRY */
-	uint32_t body, unwind, too_deep, tail_ret, cb_entry, len;
+	uint32_t body, unwind, too_deep, tail_ret, ret0, cb_entry, len;
 };
 
 /* How bpf_map_lookup_elem on a map known at compile time is done: inline for
@@ -595,7 +595,7 @@ static void emit_helper_call(struct jit_ctx *c, uint32_t i)
 
 /* The legacy packet loads (BPF_LD | BPF_ABS / BPF_IND): r0 = the load
  * function's result for (r6, offset), as a helper call with r1 and r2 set;
- * a negative result ends the program with r0 = 0, by the unwind stub. */
+ * on a negative result the ret0 stub does `r0 = 0; exit` in this frame. */
 static void emit_ld_pkt(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
 {
 	struct x86_buf *b = &c->b;
@@ -617,7 +617,7 @@ static void emit_ld_pkt(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *
 	x86_load(b, X86_S64, false, JIT_HELPER_ARG6, JIT_BLOCK, BLK_RUN);
 	emit_call_abs(c, (uintptr_t)c->bind[i].fn);
 	x86_alu_rr(b, X86_TEST, true, X86_RAX, X86_RAX);
-	emit_branch_end(c, i, X86_CC_S, c->prev.unwind);
+	emit_branch_end(c, i, X86_CC_S, c->prev.ret0);
 }
 
 static void emit_callx(struct jit_ctx *c, uint32_t i, const struct bpfvm_insn *in)
@@ -782,6 +782,11 @@ static void emit_stubs(struct jit_ctx *c)
 
 	c->cur.tail_ret = b->len;
 	x86_load(b, X86_S64, false, X86_RAX, JIT_BLOCK, BLK_SCRATCH);
+	emit_frame_leave(b);
+
+	/* `r0 = 0; exit` from whichever frame jumps here: all frames look alike. */
+	c->cur.ret0 = b->len;
+	x86_alu_rr(b, X86_XOR, false, X86_RAX, X86_RAX);
 	emit_frame_leave(b);
 
 	/* Callbacks (bpfvm_exec_call): a trampoline frame that is the unwind

@@ -1,7 +1,7 @@
 /* What the legacy packet loads (BPF_LD | BPF_ABS / BPF_IND, RFC 9669) read:
  * Linux's bpf_skb_load_helper_8/16/32, which its verifier calls in their place
- * (bpf_gen_ld_abs). The engines call these for the instructions and end the
- * program with r0 = 0 when they return a negative value (see
+ * (bpf_gen_ld_abs). The engines call these for the instructions and do
+ * `r0 = 0; exit` when they return a negative value (see
  * BPFVM_HELPER_LD_PKT); the verifier allows the instructions only in the
  * program types whose context is a struct bpfvm_skb_ctx.
  *

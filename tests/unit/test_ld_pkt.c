@@ -2,7 +2,8 @@
  * big-endian value of 1, 2 or 4 bytes of the skb's packet, zero-extended into
  * r0; the 32-bit offset arithmetic of IND (negative and huge index registers);
  * Linux's SKF_NET_OFF/SKF_LL_OFF header-relative offsets; and any read outside
- * the packet ending the program with 0, from a subprogram too. Also that the
+ * the packet doing `r0 = 0; exit` in its own frame (the program, a
+ * subprogram, a bpf_loop callback). Also that the
  * loads are bound only through a resolver that has them, and never as calls. */
 #include <errno.h>
 #include <string.h>
@@ -49,8 +50,17 @@ static const struct vector vectors[] = {
 	{ "ind r0 as the index", "mov %r0, 3\nldindb %r0, 0\nldindb %r0, -131\nexit\n", 0x80 },
 	{ "r6-r9 survive, r0 is replaced",
 	  "mov %r7, 5\nmov %r0, -1\nldabsb 1\nadd %r0, %r7\nexit\n", 0x86 },
-	{ "a subprogram's failed load ends every frame",
-	  "call local sub\nmov %r0, 5\nexit\nsub:\nldabsb 100\nmov %r0, 3\nexit\n", 0 },
+	{ "a subprogram's failed load returns 0 to its caller",
+	  "call local sub\nadd %r0, 7\nexit\nsub:\nldabsb 100\nmov %r0, 3\nexit\n", 7 },
+	{ "two frames down, only the failing frame returns",
+	  "call local a\nadd %r0, 100\nexit\na:\ncall local b\nadd %r0, 10\nexit\n"
+	  "b:\nmov %r1, 62\nldindh %r1, 1\nmov %r0, 3\nexit\n", 110 },
+	{ "a callback's failed load returns 0: bpf_loop goes on",
+	  "mov %r1, 3\nld_func %r2, cb\nmov %r3, %r6\nmov %r4, 0\ncall 181\nexit\n"
+	  "cb:\nmov %r6, %r2\nldabsb 100\nmov %r0, 1\nexit\n", 3 },
+	{ "a callback's good load: bpf_loop stops when it returns 1",
+	  "mov %r1, 3\nld_func %r2, cb\nmov %r3, %r6\nmov %r4, 0\ncall 181\nexit\n"
+	  "cb:\nmov %r6, %r2\nldabsb 0\nmov %r0, 1\nexit\n", 1 },
 	{ "a subprogram's good load returns",
 	  "call local sub\nadd %r0, 1\nexit\nsub:\nldabsb 2\nexit\n", 0x83 },
 };

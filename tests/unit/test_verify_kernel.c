@@ -44,6 +44,10 @@ static const char *const bpfvm_more_permissive[] = {
 	/* "cannot use helper bpf_override_return": the helper exists only in
 	 * kernels built with CONFIG_BPF_KPROBE_OVERRIDE (not this machine's) */
 	"kprobe may call override_return",
+	/* "LD_ABS is not allowed in subprogs without BTF": Linux needs the
+	 * subprogram's BTF return type; bpfvm walks the failed load's return 0 */
+	"in a subprogram, the context passed in r1",
+	"a subprogram's 0 return is checked by the caller",
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
