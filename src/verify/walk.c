@@ -281,6 +281,21 @@ static int ptr_alu(struct env *env, uint32_t insn, struct reg *dst, const struct
 	int dregno = in->dst_reg;
 	char b[256];
 
+	/* the low 32 bits of the distance between two pointers into one
+	 * object are the distance's: a number, leaking nothing */
+	if (BPF_CLASS(in->code) != BPF_ALU64 && op == BPF_SUB && reg_is_pointer(dst) &&
+	    reg_is_pointer(src) && same_object(dst, src)) {
+		struct reg d = *dst;
+		struct bpfvm_insn in64 = *in;
+		int err;
+
+		in64.code = (uint8_t)(BPF_ALU64 | BPF_OP(in->code) | BPF_SRC(in->code));
+		err = ptr_alu(env, insn, &d, src, &in64);
+		if (err)
+			return err;
+		reg_mark_scalar(dst, scalar_truncate(&d.v, 4));
+		return 0;
+	}
 	if (BPF_CLASS(in->code) != BPF_ALU64)
 		return verr(env, insn, "32-bit arithmetic on a pointer (r%d is %s)",
 			    reg_is_pointer(dst) ? dregno : in->src_reg,
@@ -336,6 +351,26 @@ static int ptr_alu(struct env *env, uint32_t insn, struct reg *dst, const struct
 	return 0;
 }
 
+/* `wX = wY; wX -= wZ` with Y and Z pointers into one object: clang's way of
+ * computing a 32-bit offset. The copy alone would leak half of a pointer;
+ * the pair is the 32-bit distance, so the copy is taken whole for the one
+ * instruction that truncates it (nothing can observe it in between: the
+ * next instruction is no jump target). */
+static bool copy_then_distance(const struct env *env, const struct frame *f, uint32_t insn)
+{
+	const struct bpfvm_insn *in = &env->insns[insn], *nx;
+
+	if (insn + 1 >= env->cnt || (env->flags[insn + 1] & INSN_PRUNE))
+		return false;
+	nx = &env->insns[insn + 1];
+	if (nx->code != (BPF_ALU | BPF_SUB | BPF_X) || nx->dst_reg != in->dst_reg)
+		return false;
+	if (nx->src_reg == in->dst_reg)
+		return true;
+	return reg_is_pointer(&f->regs[nx->src_reg]) &&
+	       same_object(&f->regs[in->src_reg], &f->regs[nx->src_reg]);
+}
+
 static int check_alu(struct env *env, struct vstate *st, uint32_t insn)
 {
 	const struct bpfvm_insn *in = &env->insns[insn];
@@ -357,6 +392,10 @@ static int check_alu(struct env *env, struct vstate *st, uint32_t insn)
 		if (src != &k && is64 && in->off == 0) {
 			if (src->type == SCALAR && !src->id)
 				src->id = env_new_id(env);
+			*dst = *src;
+			return 0;
+		}
+		if (reg_is_pointer(src) && !is64 && in->off == 0 && copy_then_distance(env, f, insn)) {
 			*dst = *src;
 			return 0;
 		}

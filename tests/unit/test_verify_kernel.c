@@ -32,6 +32,11 @@ static const char *const bpfvm_more_permissive[] = {
 	 * key is tracked on its stack, which a 4-byte store of 3 is not */
 	"array element at a constant index in range needs no null check",
 	"map key read as a constant, both keys in range",
+	/* Linux (privileged) makes the 32-bit difference of two pointers an
+	 * unknown number; bpfvm keeps the value it has when both point into
+	 * the same packet */
+	"32-bit distance between two packet pointers is a number",
+	"32-bit copy of a packet pointer then its distance to another",
 	/* "missing btf func_info": Linux needs BTF to type a callback */
 	"bpf_loop with a counting callback",
 	"for_each_map_elem reading key and value",
