@@ -222,6 +222,7 @@ for label, p_ in [("udp", pkt),
                   ("ipv6", ipv6_packet("2001:db8::1", "2001:db8::2")), ("arp", arp_packet())]:
     case("ld_pkt tc " + label, "run_ld_pkt", "tc_ldabs", data=p_)
     case("ld_pkt sf_netoff " + label, "run_ld_pkt", "sf_netoff", data=p_)
+    case("ld_pkt tc_ldsub " + label, "run_ld_pkt", "tc_ldsub", data=p_)
 case("xdp_redir", "run_redirect", "xdp_redir", data=pkt)
 case("tc_redir", "run_redirect", "tc_redir", data=pkt)
 case("xdp_redir_map 1", "run_redirect_map", "xdp_redir_map", data=b"\1" + bytes(40),
@@ -347,7 +348,7 @@ seen_known = set()
 
 
 SKB_PROGS = {"tc_dnat", "tc_fields", "tc_redir", "sf_dns", "sf_peek", "cg_count", "cg_owner",
-             "tc_ldabs", "sf_netoff"}
+             "tc_ldabs", "sf_netoff", "tc_ldsub"}
 SHORT_L3 = ("bpfvm bug: Linux's skb test-run refuses (EINVAL) an IPv4 frame with fewer than "
             "20 bytes after the Ethernet header and an IPv6 frame with fewer than 40; bpfvm "
             "runs them")

@@ -4,8 +4,8 @@
 # with and without options (the transport offset in a register: IND loads),
 # UDP and TCP, other frames, and reads past the packet ending the program with
 # 0. The socket filter reading from the headers (SKF_LL_OFF/SKF_NET_OFF) must
-# agree with the one reading from skb->data. run_kernel_diff.sh runs the same
-# programs in Linux.
+# agree with the one reading from skb->data; in a subprogram a failed load
+# returns 0 to the caller. run_kernel_diff.sh runs the same programs in Linux.
 export RUN_LIB_DIR="$(cd "$(dirname "$0")" && pwd)"
 exec python3 - <<'PY'
 import os, sys
@@ -41,6 +41,15 @@ for label, data, expected in cases:
         if res:
             eq(res["retval"], expected, "%s %s: retval" % (prog, label))
             eq(res["data_out"], data.hex(), "%s %s: packet untouched" % (prog, label))
+# A failed load in a subprogram returns 0 to the caller, which goes on.
+short = udp_packet("10.0.0.2", "10.0.0.1", 1234, 53, b"query")
+long_ = udp_packet("10.0.0.2", "10.0.0.1", 1234, 53, bytes(range(0x40, 0x60)))
+for label, data, expected in [("short", short, 53 * 65536 + 1),
+                              ("long", long_, 53 * 65536 + (long_[60] << 8 | long_[61]) + 1),
+                              ("runt udp header", short[:36], 0 * 65536 + 1)]:
+    res = run("run_ld_pkt", "tc_ldsub", "tc_ldsub " + label, data=data)
+    if res:
+        eq(res["retval"], expected, "tc_ldsub %s: retval" % label)
 res = run("run_ld_pkt", "tc_ldabs", "tc_ldabs repeat", data=cases[0][1], repeat=50)
 if res:
     eq(res["retval"], cases[0][2], "tc_ldabs repeat: retval")

@@ -10,7 +10,8 @@
  *    header for tc and (in bpfvm) for socket filters;
  *  - sf_netoff: offsets from the headers (Linux's SKF_LL_OFF and SKF_NET_OFF),
  *    which mean the same bytes wherever a runtime starts skb->data, so this
- *    socket filter gives Linux's result in bpfvm too. */
+ *    socket filter gives Linux's result in bpfvm too;
+ *  - tc_ldsub: loads in a subprogram (below). */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -55,6 +56,20 @@ SEC("tc")
 int tc_ldabs(struct __sk_buff *skb)
 {
 	return parse(skb, 0, 14);
+}
+
+/* A failed load in a subprogram returns 0 from it, not from the program:
+ * tc_ldsub returns the UDP destination port * 65536 + the 16 bits at
+ * offset `far` (0 when the packet is shorter) + 1. */
+static __attribute__((noinline)) int half_at(struct __sk_buff *skb, int off)
+{
+	return load_half(skb, off);
+}
+
+SEC("tc")
+int tc_ldsub(struct __sk_buff *skb)
+{
+	return half_at(skb, 36) * 65536 + half_at(skb, 60) + 1;
 }
 
 char LICENSE[] SEC("license") = "GPL";
