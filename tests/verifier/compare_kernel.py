@@ -148,6 +148,15 @@ def main():
         c = table[d]
         skip = sum(v for (k, _), v in c.items() if k == "skip")
         print(f"{d:<18}{sum(c.values()):>9}" + "".join(f"{c[x]:>7}" for x in cells) + f"{skip:>7}")
+    by_type = collections.defaultdict(collections.Counter)
+    for r in rows:
+        by_type[r["type"]][(r["kernel"], r["bpfvm"])] += 1
+    print(f"\n{'program type':<18}{'programs':>9}{'K+B+':>7}{'K+B-':>7}{'K-B+':>7}{'K-B-':>7}{'skip':>7}")
+    print("-" * len(head))
+    for t in sorted(by_type, key=lambda t: -sum(by_type[t].values())):
+        c = by_type[t]
+        skip = sum(v for (k, _), v in c.items() if k == "skip")
+        print(f"{t:<18}{sum(c.values()):>9}" + "".join(f"{c[x]:>7}" for x in cells) + f"{skip:>7}")
     tot = table["TOTAL"]
     kacc = tot[cells[0]] + tot[cells[1]]
     if kacc:
