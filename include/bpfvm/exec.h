@@ -78,6 +78,11 @@ struct bpfvm_exec_opts {
 	bpfvm_helper_resolver resolve_helper; /* NULL: every helper call is an error */
 	void *resolver_cookie;
 	bool jit_harden; /* blind immediates in JIT code, as Linux's bpf_jit_harden */
+	/* The program type (Linux's id) whose context the code expects; 0 when
+	 * the caller has none. A prog array holds programs of one type only, so
+	 * that a tail call never hands a program a smaller context than its
+	 * verifier assumed. */
+	uint32_t prog_type;
 };
 
 /* State of one invocation, owned by the caller (usually on its stack). Helpers
@@ -97,6 +102,7 @@ int bpfvm_exec_create(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 		      const struct bpfvm_exec_opts *opts, struct bpfvm_exec **out);
 void bpfvm_exec_free(struct bpfvm_exec *exec);
 enum bpfvm_engine bpfvm_exec_engine(const struct bpfvm_exec *exec);
+uint32_t bpfvm_exec_prog_type(const struct bpfvm_exec *exec);
 
 /* Runs the program with r1 = ctx. `run` may be NULL when no helper needs it;
  * otherwise its ctx and exec fields are set by this call. Thread-safe: any

@@ -27,6 +27,7 @@ struct bpfvm_exec {
 	bpfvm_helper_resolver resolve_helper;
 	void *resolver_cookie;
 	void *state; /* the engine's prepared form */
+	uint32_t prog_type; /* bpfvm_exec_opts.prog_type */
 };
 
 extern const struct bpfvm_engine_ops bpfvm_interp_ops;

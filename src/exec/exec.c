@@ -47,6 +47,7 @@ int bpfvm_exec_create(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 	exec->insn_cnt = insn_cnt;
 	exec->resolve_helper = opts->resolve_helper;
 	exec->resolver_cookie = opts->resolver_cookie;
+	exec->prog_type = opts->prog_type;
 	if ((err = exec->ops->prepare(exec, opts))) {
 		free(exec->insns);
 		free(exec);
@@ -68,6 +69,11 @@ void bpfvm_exec_free(struct bpfvm_exec *exec)
 enum bpfvm_engine bpfvm_exec_engine(const struct bpfvm_exec *exec)
 {
 	return exec->engine;
+}
+
+uint32_t bpfvm_exec_prog_type(const struct bpfvm_exec *exec)
+{
+	return exec->prog_type;
 }
 
 uint64_t bpfvm_exec_run_args(const struct bpfvm_exec *exec, const uint64_t args[5],

@@ -14,6 +14,7 @@
 #include "exec/prog_internal.h"
 #include "helpers/proto.h"
 #include "isa/opcodes.h"
+#include "maps/map.h"
 #include "progtype/ctx_rewrite.h"
 #include "progtype/ctx_store.h"
 #include "util/error.h"
@@ -54,6 +55,9 @@ static int relocate_maps(struct bpfvm_insn *insns, uint32_t cnt,
 			return bpfvm_errorf(-EINVAL, "insn %u: reference to map %d, but the program "
 					    "has %u maps", i, in->imm, opts->map_cnt);
 		if (in->src_reg == BPF_PSEUDO_MAP_IDX) {
+			if (bpfvm_map_type(opts->maps[in->imm]) == BPFVM_MAP_TYPE_PROG_ARRAY &&
+			    (err = bpfvm_prog_array_claim(opts->maps[in->imm], opts->prog_type)))
+				return bpfvm_error_prefix("insn %u: ", i), err;
 			value = (uint64_t)(uintptr_t)opts->maps[in->imm];
 		} else {
 			err = bpfvm_map_direct_value_addr(opts->maps[in->imm],
@@ -147,6 +151,7 @@ int bpfvm_prog_load(const struct bpfvm_insn *insns, uint32_t insn_cnt,
 		goto fail;
 	eopts.engine = opts->engine;
 	eopts.jit_harden = opts->jit_harden;
+	eopts.prog_type = opts->prog_type;
 	eopts.resolve_helper = resolve_for_type;
 	eopts.resolver_cookie = prog;
 	if ((err = bpfvm_exec_create(copy, insn_cnt, &eopts, &prog->exec)))

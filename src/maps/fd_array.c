@@ -25,6 +25,7 @@ int bpfvm_fd_array_create(struct bpfvm_map **out, const struct bpfvm_map_create_
 	if (!a)
 		return bpfvm_errorf(-ENOMEM, "out of memory for map '%s'",
 				    opts->name ? opts->name : "");
+	atomic_init(&a->owner, 0);
 	for (i = 0; i < opts->max_entries; i++)
 		atomic_init(&a->slots[i], NULL);
 	bpfvm_map_init(&a->map, opts);

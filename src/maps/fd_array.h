@@ -8,6 +8,9 @@
 
 struct bpfvm_fd_array {
 	struct bpfvm_map map;
+	/* Prog arrays: 1 + the program type of every program the array holds
+	 * or is tail-called from, once the first one is known; 0 before. */
+	_Atomic uint32_t owner;
 	_Atomic(const void *) slots[];
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bpfvm/exec.h"
 #include "maps/map.h"
 #include "util/error.h"
 
@@ -345,6 +346,8 @@ int bpfvm_map_update_prog(struct bpfvm_map *prog_array, const void *key,
 		return bpfvm_errorf(-EINVAL, "map '%s': no program given (delete the element "
 				    "to clear a slot)", prog_array->name);
 	if ((err = check_user_write(prog_array)))
+		return err;
+	if ((err = bpfvm_prog_array_claim(prog_array, bpfvm_exec_prog_type(prog))))
 		return err;
 	return prog_array->ops->update_ptr(prog_array, key, prog, flags);
 }

@@ -108,6 +108,11 @@ long bpfvm_map_prog_pop(struct bpfvm_map *map, void *value);
 long bpfvm_map_prog_peek(struct bpfvm_map *map, void *value);
 long bpfvm_map_prog_for_each(struct bpfvm_map *map, bpfvm_map_elem_fn fn, void *ctx);
 
+/* Linux's prog array owner rule: the first program put into the array or
+ * loaded with a tail call through it fixes the array's program type; a
+ * program of another type is refused with -EINVAL (and a message). */
+int bpfvm_prog_array_claim(struct bpfvm_map *map, uint32_t prog_type);
+
 /* The tail-call target in slot `index` of a prog array, or NULL. */
 const struct bpfvm_exec *bpfvm_prog_array_get(struct bpfvm_map *map, uint32_t index);
 

@@ -14,6 +14,18 @@ const struct bpfvm_exec *bpfvm_prog_array_get(struct bpfvm_map *map, uint32_t in
 	return atomic_load_explicit(&to_fd_array(map)->slots[index], memory_order_acquire);
 }
 
+int bpfvm_prog_array_claim(struct bpfvm_map *map, uint32_t prog_type)
+{
+	uint32_t none = 0, owner = prog_type + 1;
+
+	if (atomic_compare_exchange_strong(&to_fd_array(map)->owner, &none, owner) ||
+	    none == owner)
+		return 0;
+	return bpfvm_errorf(-EINVAL, "prog array '%s' holds programs of type %u, not %u (a tail "
+			    "call must not change the context's type)", map->name, none - 1,
+			    prog_type);
+}
+
 static int prog_array_user_lookup(struct bpfvm_map *map, const void *key, void *value,
 				  uint64_t flags)
 {

@@ -3,6 +3,7 @@
  * 4, BPF_ANY only for arrays, -E2BIG past the end, -ENOENT for empty slots,
  * inner maps matching the template; programs get the inner map itself. */
 #include <errno.h>
+#include <stdlib.h>
 
 #include "bpfvm/bpfvm.h"
 #include "maps/map.h"
@@ -22,11 +23,22 @@ static struct bpfvm_map *make(uint32_t type, uint32_t ks, uint32_t vs, uint32_t 
 
 static void test_prog_array(void)
 {
-	const struct bpfvm_exec *fake = (const struct bpfvm_exec *)(uintptr_t)0x1000, *got;
+	struct bpfvm_exec_opts xo = { .sz = sizeof(xo), .engine = BPFVM_ENGINE_INTERP,
+				      .prog_type = 6 /* xdp */ };
+	struct bpfvm_exec *fake = NULL, *tc = NULL;
+	const struct bpfvm_exec *got;
+	struct bpfvm_insn *insns = NULL;
 	struct bpfvm_map *m;
-	uint32_t k = 1, v = 0;
+	uint32_t k = 1, v = 0, cnt = 0;
 	int err;
 
+	CHECK(bpfvm_asm("mov %r0, 0\nexit\n", &insns, &cnt) == 0);
+	CHECK(bpfvm_exec_create(insns, cnt, &xo, &fake) == 0);
+	xo.prog_type = 3; /* sched_cls */
+	CHECK(bpfvm_exec_create(insns, cnt, &xo, &tc) == 0);
+	free(insns);
+	if (!fake || !tc)
+		return;
 	CHECK(!make(BPFVM_MAP_TYPE_PROG_ARRAY, 4, 8, 4, NULL, &err) && err == -EINVAL);
 	m = make(BPFVM_MAP_TYPE_PROG_ARRAY, 4, 4, 4, NULL, &err);
 	CHECK(m != NULL);
@@ -36,6 +48,13 @@ static void test_prog_array(void)
 	CHECK_EQ_U64(bpfvm_map_update_prog(m, &k, fake, BPFVM_NOEXIST), -EINVAL);
 	CHECK_EQ_U64(bpfvm_map_update_prog(m, &k, fake, BPFVM_ANY), 0);
 	CHECK(bpfvm_prog_array_get(m, 1) == fake);
+	/* the array now holds XDP programs only (Linux's owner rule) */
+	k = 2;
+	CHECK_EQ_U64(bpfvm_map_update_prog(m, &k, tc, BPFVM_ANY), -EINVAL);
+	CHECK(bpfvm_prog_array_get(m, 2) == NULL);
+	CHECK_EQ_U64(bpfvm_prog_array_claim(m, 6), 0);
+	CHECK_EQ_U64(bpfvm_prog_array_claim(m, 3), -EINVAL);
+	k = 1;
 	CHECK(bpfvm_prog_array_get(m, 4) == NULL);
 	CHECK(bpfvm_prog_array_get(m, UINT32_MAX) == NULL);
 	CHECK_EQ_U64(bpfvm_map_lookup_prog(m, &k, &got), 0);
@@ -50,6 +69,8 @@ static void test_prog_array(void)
 	CHECK_EQ_U64(bpfvm_map_delete_elem(m, &k), -ENOENT);
 	CHECK(bpfvm_prog_array_get(m, 1) == NULL);
 	bpfvm_map_free(m);
+	bpfvm_exec_free(fake);
+	bpfvm_exec_free(tc);
 }
 
 static void test_array_of_maps(uint32_t type)
