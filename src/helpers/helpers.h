@@ -32,6 +32,7 @@ BPFVM_HELPER(ringbuf_query);
 /* time.c */
 BPFVM_HELPER(ktime_get_ns);
 BPFVM_HELPER(ktime_get_boot_ns);
+BPFVM_HELPER(jiffies64);
 /* random.c */
 BPFVM_HELPER(get_prandom_u32);
 /* loop.c */

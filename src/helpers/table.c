@@ -165,6 +165,8 @@ static const struct bpfvm_helper_proto table[] = {
 	[115] = { 115, "probe_read_kernel_str", bpfvm_helper_probe_read_kernel_str,
 		  BPFVM_HELPER_PLAIN, RET_INTEGER,
 		  { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING }, 0, 0 },
+	[118] = { 118, "jiffies64", bpfvm_helper_jiffies64, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		  { 0 }, 0, 0 },
 	/* Linux's sock_addr/sock/sock_ops form: the context or NULL. */
 	[122] = { 122, "get_netns_cookie", bpfvm_helper_get_netns_cookie, BPFVM_HELPER_PLAIN,
 		  RET_INTEGER, { ARG_PTR_TO_CTX_OR_NULL }, 0, 0 },

@@ -10,8 +10,8 @@ static const struct bpfvm_ctx_field fields[] = {
 
 /* Sorted: the base set plus perf_event_output, skb_load_bytes and the socket cookie. */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 12, 25, 26, 46, 87, 88, 89, 93, 94, 125, 130, 131, 132, 133,
-	134, 164, 181,
+	1, 2, 3, 5, 6, 7, 8, 12, 25, 26, 46, 87, 88, 89, 93, 94, 118, 125, 130, 131, 132,
+	133, 134, 164, 181,
 };
 
 const struct bpfvm_progtype bpfvm_progtype_socket_filter = {

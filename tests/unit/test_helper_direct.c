@@ -81,6 +81,11 @@ static void test_time_random_process(void)
 	b = bpfvm_helper_ktime_get_ns(0, 0, 0, 0, 0, NULL);
 	CHECK(b >= a && a > 0);
 	CHECK(bpfvm_helper_ktime_get_boot_ns(0, 0, 0, 0, 0, NULL) >= a);
+	/* jiffies64: the monotonic clock in 4 ms ticks (HZ 250) from INITIAL_JIFFIES,
+	 * the relation Linux's 6.18 kernel shows between the two helpers. */
+	a = bpfvm_helper_ktime_get_ns(0, 0, 0, 0, 0, NULL) / 4000000;
+	b = bpfvm_helper_jiffies64(0, 0, 0, 0, 0, NULL) - (4294967296ull - 300 * 250);
+	CHECK(b >= a && b <= a + 1);
 	for (i = 0; i < 8; i++)
 		r[i] = (uint32_t)bpfvm_helper_get_prandom_u32(0, 0, 0, 0, 0, NULL);
 	for (i = 1; i < 8; i++)
