@@ -20,8 +20,9 @@
  * by bpfvm and by the kernel, and where the type came from (section, legacy,
  * guessed, forced, or retyped: the guess was refused by the kernel and this
  * other usual type accepted). Verdicts are accept, reject, or skip (the kernel's side
- * could not be tried: a program bpfvm's loader could not link, a type that
- * needs an attach target in kernel BTF). A program using a map the kernel
+ * could not be tried: a program bpfvm's loader could not link, a struct_ops
+ * or freplace program, a tracing or LSM program whose target function is not
+ * in the kernel's BTF; the others name their target by its id there). A program using a map the kernel
  * refuses to create is rejected with the map's reason: Linux cannot load it.
  * Sections no libbpf names get compare_samples.py's guess: xdp when "xdp" is
  * in the section or object name, sched_cls for Cilium objects, "tc*",
@@ -390,8 +391,137 @@ static void kobject_close(struct kobject *k)
 	free(k->creating);
 }
 
-/* Program types whose loading needs a target function in the kernel's BTF
- * (attach_btf_id): not tried. */
+/* The kernel's own BTF (/sys/kernel/btf/vmlinux), read once: tracing and
+ * LSM programs name the function they attach to by its type id there. */
+static uint8_t *vmlinux;
+static size_t vmlinux_len;
+
+static uint32_t rd32le(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+static void read_vmlinux_btf(void)
+{
+	FILE *f = fopen("/sys/kernel/btf/vmlinux", "rb");
+	size_t cap = 0;
+
+	if (!f)
+		return;
+	for (;;) {
+		uint8_t *nb;
+
+		if (vmlinux_len == cap) {
+			nb = realloc(vmlinux, cap = cap ? 2 * cap : 1 << 22);
+			if (!nb)
+				break;
+			vmlinux = nb;
+		}
+		size_t got = fread(vmlinux + vmlinux_len, 1, cap - vmlinux_len, f);
+
+		if (!got)
+			break;
+		vmlinux_len += got;
+	}
+	fclose(f);
+}
+
+/* Bytes after the 12-byte header of a BTF type of `kind`, or -1 for a kind
+ * this walk does not know. */
+static int64_t btf_extra(uint32_t kind, uint32_t vlen)
+{
+	switch (kind) {
+	case 1: case 14: case 17:       /* INT, VAR, DECL_TAG */
+		return 4;
+	case 3:                         /* ARRAY */
+		return 12;
+	case 4: case 5: case 15: case 19: /* STRUCT, UNION, DATASEC, ENUM64 */
+		return 12 * (int64_t)vlen;
+	case 6: case 13:                /* ENUM, FUNC_PROTO */
+		return 8 * (int64_t)vlen;
+	case 2: case 7: case 8: case 9: case 10: case 11: case 12: case 16: case 18:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+/* The id of the type of `kind` named `name` in the kernel's BTF, or 0. */
+static uint32_t vmlinux_type(uint32_t kind, const char *name)
+{
+	uint32_t hdr, type_off, type_len, str_off, str_len, id = 1;
+	const uint8_t *p, *end;
+
+	if (!vmlinux)
+		read_vmlinux_btf();
+	if (vmlinux_len < 24 || vmlinux[0] != 0x9f || vmlinux[1] != 0xeb)
+		return 0;
+	hdr = rd32le(vmlinux + 4);
+	type_off = rd32le(vmlinux + 8);
+	type_len = rd32le(vmlinux + 12);
+	str_off = rd32le(vmlinux + 16);
+	str_len = rd32le(vmlinux + 20);
+	if ((uint64_t)hdr + type_off + type_len > vmlinux_len ||
+	    (uint64_t)hdr + str_off + str_len > vmlinux_len)
+		return 0;
+	p = vmlinux + hdr + type_off;
+	end = p + type_len;
+	for (; end - p >= 12; id++) {
+		uint32_t name_off = rd32le(p), info = rd32le(p + 4);
+		int64_t extra = btf_extra(info >> 24 & 0x1f, info & 0xffff);
+
+		if (extra < 0 || end - p - 12 < extra)
+			return 0;
+		if ((info >> 24 & 0x1f) == kind && name_off < str_len &&
+		    !strncmp((const char *)vmlinux + hdr + str_off + name_off, name,
+			     str_len - name_off))
+			return id;
+		p += 12 + extra;
+	}
+	return 0;
+}
+
+/* The attach target of a tracing or LSM program as libbpf names it in the
+ * kernel's BTF; 0 with *why set when there is none. */
+static uint32_t attach_btf_id(const struct bpfvm_program *p, char *why)
+{
+	const char *target = bpfvm_program_attach_target(p);
+	uint32_t kind = 12; /* FUNC */
+	char name[256];
+
+	switch (bpfvm_program_expected_attach_type(p)) {
+	case BPF_TRACE_FENTRY:
+	case BPF_TRACE_FEXIT:
+	case BPF_MODIFY_RETURN:
+		snprintf(name, sizeof(name), "%s", target);
+		break;
+	case BPF_TRACE_RAW_TP:
+		kind = 8; /* TYPEDEF */
+		snprintf(name, sizeof(name), "btf_trace_%s", target);
+		break;
+	case BPF_LSM_MAC:
+		snprintf(name, sizeof(name), "bpf_lsm_%s", target);
+		break;
+	case BPF_TRACE_ITER:
+		snprintf(name, sizeof(name), "bpf_iter_%s", target);
+		break;
+	default:
+		set_reason(why, "%s programs of this attach type need a target not tried here",
+			   bpfvm_prog_type_name(bpfvm_program_type(p)));
+		return 0;
+	}
+	if (!*target) {
+		set_reason(why, "no attach target in the section name");
+		return 0;
+	}
+	kind = vmlinux_type(kind, name);
+	if (!kind)
+		set_reason(why, "no %s in the kernel's BTF (/sys/kernel/btf/vmlinux)", name);
+	return kind;
+}
+
+/* Program types whose loading needs a target in the kernel's BTF
+ * (attach_btf_id); struct_ops and freplace ones are not tried. */
 static bool needs_attach_btf(uint32_t type)
 {
 	return type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM ||
@@ -523,6 +653,15 @@ static void judge(union bpf_attr *a, const struct bpfvm_object *obj,
 			   strerror(err));
 		return;
 	}
+	if (!full_log[strspn(full_log, " \n")] && (err == EPERM || err == EOPNOTSUPP)) {
+		/* refused before its verifier looked at the program (fentry and
+		 * LSM programs on a kernel without trampolines or the BPF LSM):
+		 * no verdict to compare */
+		v->verdict = "skip";
+		set_reason(v->reason, "this kernel loads no such program: %s (empty log)",
+			   strerror(err));
+		return;
+	}
 	last_log_line(full_log, v->reason, strerror(err));
 	if (print_log)
 		fprintf(stderr, "==== %s: %s: kernel log\n%s\n", bpfvm_object_name(obj),
@@ -533,7 +672,7 @@ static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_pr
 			   const struct kobject *k, bool print_log, struct verdict *v)
 {
 	uint32_t type = bpfvm_program_type(p), cnt = bpfvm_program_insn_cnt(p);
-	uint32_t fi_cnt = 0, li_cnt = 0;
+	uint32_t fi_cnt = 0, li_cnt = 0, target = 0;
 	struct bpf_func_info *fi = NULL;
 	struct bpf_line_info *li = NULL;
 	struct bpfvm_insn *insns = NULL;
@@ -547,9 +686,13 @@ static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_pr
 		return;
 	}
 	if (needs_attach_btf(type)) {
-		set_reason(v->reason, "%s programs need an attach target in kernel BTF",
-			   bpfvm_prog_type_name(type) ? bpfvm_prog_type_name(type) : "these");
-		return;
+		if (type == BPF_PROG_TYPE_TRACING || type == BPF_PROG_TYPE_LSM)
+			target = attach_btf_id(p, v->reason);
+		else
+			set_reason(v->reason, "%s programs need a struct_ops map or a target "
+				   "program, not tried here", bpfvm_prog_type_name(type));
+		if (!target)
+			return;
 	}
 	insns = malloc((cnt ? cnt : 1) * sizeof(*insns));
 	if (!insns) {
@@ -575,6 +718,7 @@ static void kernel_verdict(const struct bpfvm_object *obj, const struct bpfvm_pr
 	a.insn_cnt = cnt;
 	a.license = ptr(bpfvm_object_license(obj));
 	a.kern_version = bpfvm_object_kern_version(obj);
+	a.attach_btf_id = target;
 	if (bpfvm_program_sleepable(p))
 		a.prog_flags = BPF_F_SLEEPABLE;
 	kernel_name(name, bpfvm_program_name(p));
@@ -786,5 +930,6 @@ out:
 	free(stats_log);
 	free(full_log);
 	free(objs);
+	free(vmlinux);
 	return status;
 }
