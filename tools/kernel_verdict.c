@@ -18,20 +18,23 @@
  * One TSV row per program after a '#' header: object, program, section, type,
  * kernel verdict and reason, bpfvm verdict and reason, instructions processed
  * by bpfvm and by the kernel, and where the type came from (section, legacy,
- * guessed, forced, or retyped: the guess was refused by the kernel and this
- * other usual type accepted). Verdicts are accept, reject, or skip (the kernel's side
- * could not be tried: a program bpfvm's loader could not link, a struct_ops
- * or freplace program, a tracing or LSM program whose target function is not
- * in the kernel's BTF; the others name their target by its id there). A program using a map the kernel
- * refuses to create is rejected with the map's reason: Linux cannot load it.
+ * guessed, forced, or retyped: the kernel refused the guess and accepted this
+ * other usual type). Verdicts are accept, reject, or skip: the kernel's side
+ * could not be tried (a program bpfvm's loader could not link, a struct_ops or
+ * freplace program, a tracing or LSM program whose target is not in the
+ * kernel's BTF, a program this kernel refuses before verifying it). Tracing
+ * and LSM programs name their target by its id in /sys/kernel/btf/vmlinux.
+ * A program using a map the kernel refuses to create is rejected with the
+ * map's reason: Linux cannot load it.
+ *
  * Sections no libbpf names get compare_samples.py's guess: xdp when "xdp" is
  * in the section or object name, sched_cls for Cilium objects, "tc*",
  * "*classifier*" and numbered "N/M" sections, else socket_filter; when the
  * kernel refuses the guess, sched_cls, xdp and socket_filter are tried. A
- * program refused only for calling GPL-only helpers from an object without
- * a GPL license is judged again as GPL (its loader supplies the license),
- * and the reason says so. --log
- * prints the kernel's full log of every program it rejects to stderr.
+ * program refused for calling GPL-only helpers from an object without a GPL
+ * license is judged again as GPL (its own loader supplies the license), and
+ * the reason says so. --log prints the kernel's full log of every program it
+ * rejects to stderr.
  * Exit 0 after the rows; 2 on bad usage or an object that cannot be read. */
 #include <ctype.h>
 #include <errno.h>
@@ -600,8 +603,8 @@ static struct bpf_line_info *line_infos(const struct bpfvm_object *obj,
 		    l->insn_idx >= bpfvm_program_insn_cnt(p) ||
 		    !bpfvm_program_insns(p)[l->insn_idx].code || l->column > 0x3ff)
 			goto none;
-		while (f < bpfvm_program_func_count(p) &&
-		       bpfvm_program_func(p, f)->insn_idx < l->insn_idx)
+		if (f < bpfvm_program_func_count(p) &&
+		    bpfvm_program_func(p, f)->insn_idx < l->insn_idx)
 			goto none; /* a function without a record at its start */
 		if (f < bpfvm_program_func_count(p) &&
 		    bpfvm_program_func(p, f)->insn_idx == l->insn_idx)

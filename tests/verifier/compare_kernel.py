@@ -14,7 +14,10 @@ sections libbpf cannot type, as compare_samples.py does) and prints
   3. every program bpfvm accepts and the kernel rejects, with both reasons:
      each one is a soundness bug or a kernel rule that does not matter in
      user space, and must be reviewed.
---tsv FILE also saves every row the tool printed.
+--tsv FILE also saves every row the tool printed. How the tool decides
+(types retried when the kernel refuses a guess, objects without a GPL license
+judged as GPL when only the license is refused, what a skip is) is written at
+the top of tools/kernel_verdict.c.
 """
 import collections
 import os
