@@ -76,6 +76,14 @@ struct bpfvm_redirect {
 	uint8_t nh_addr[16];
 };
 
+#define BPFVM_TEST_RUN_MAX_CLONES 16
+
+/* Where bpf_clone_redirect(skb, ifindex, flags) sent a copy of the packet. */
+struct bpfvm_clone {
+	uint32_t ifindex;
+	uint64_t flags; /* BPF_F_INGRESS: into the device's receive path */
+};
+
 /* Linux's BPF_PROG_TEST_RUN, with libbpf's bpf_test_run_opts shape. */
 struct bpfvm_test_run_opts {
 	size_t sz; /* sizeof(struct bpfvm_test_run_opts) */
@@ -95,6 +103,11 @@ struct bpfvm_test_run_opts {
 	/* The routes, neighbours and devices bpf_fib_lookup sees (bpfvm/fib.h);
 	 * NULL: only the loopback device, no routes. */
 	const struct bpfvm_fib *fib;
+	/* out: the copies bpf_clone_redirect sent, over all repeats: Linux
+	 * transmits them, bpfvm reports where (the first
+	 * BPFVM_TEST_RUN_MAX_CLONES in call order; clone_cnt counts all). */
+	uint32_t clone_cnt;
+	struct bpfvm_clone clones[BPFVM_TEST_RUN_MAX_CLONES];
 };
 
 /* Packets are limited to 64 KiB. Fails with -EINVAL for a context of the wrong

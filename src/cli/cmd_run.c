@@ -357,6 +357,13 @@ static void print_result(const struct run_args *a, struct bpfvm_instance *inst,
 	else if (r->kind == BPFVM_REDIRECT_NEIGH)
 		printf(", \"redirect\": {\"ifindex\": %u, \"flags\": 0, \"neigh\": true, "
 		       "\"nexthop\": \"%s\"}", r->ifindex, nexthop_str(r, nh, sizeof(nh)));
+	if (o->clone_cnt) {
+		printf(", \"clone_count\": %u, \"clones\": [", o->clone_cnt);
+		for (uint32_t i = 0; i < o->clone_cnt && i < BPFVM_TEST_RUN_MAX_CLONES; i++)
+			printf("%s{\"ifindex\": %u, \"flags\": %" PRIu64 "}", i ? ", " : "",
+			       o->clones[i].ifindex, o->clones[i].flags);
+		printf("]");
+	}
 	printf(", \"maps\": {");
 	for (uint32_t i = 0; i < bpfvm_instance_map_count(inst); i++) {
 		struct bpfvm_map *map = bpfvm_instance_map(inst, i);

@@ -70,6 +70,7 @@ BPFVM_HELPER(l3_csum_replace);
 BPFVM_HELPER(l4_csum_replace);
 BPFVM_HELPER(redirect);
 BPFVM_HELPER(redirect_map);
+BPFVM_HELPER(clone_redirect);
 BPFVM_HELPER(redirect_neigh);
 BPFVM_HELPER(redirect_peer);
 /* skb.c */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "helpers/helpers.h"
+#include "hooks/fib.h"
 #include "hooks/hook.h"
 #include "maps/map.h"
 #include "progtype/ctx.h"
@@ -225,6 +226,33 @@ BPFVM_HELPER(redirect)
 		h->redirect.flags = r2;
 	}
 	return redirect_verdict(run);
+}
+
+/* A copy of the packet to device ifindex (its receive path with
+ * BPF_F_INGRESS), the program going on with the original: Linux's checks
+ * (known flags, a device that exists — the run's FIB's —, a link-layer
+ * header), and 0 as Linux's loopback and veth devices answer, or
+ * NET_RX_DROP (1) when the device's receive path refuses the length
+ * (is_skb_forwardable). The copy is reported in the run's result. */
+BPFVM_HELPER(clone_redirect)
+{
+	struct bpfvm_hook_state *h = run->hook;
+	const struct bpfvm_skb_ctx *s = (const void *)(uintptr_t)r1;
+	const struct bpfvm_fib *fib = h ? h->fib : bpfvm_fib_empty();
+	uint32_t mtu = bpfvm_fib_iface_mtu(fib, (uint32_t)r2);
+
+	(void)r4;
+	(void)r5;
+	if (r3 & ~(uint64_t)BPF_F_INGRESS || !mtu)
+		return (uint64_t)-EINVAL;
+	if (!s->mac_len || !s->skb.len)
+		return (uint64_t)-ERANGE;
+	if (h) {
+		if (h->clone_cnt < BPFVM_TEST_RUN_MAX_CLONES)
+			h->clones[h->clone_cnt] = (struct bpfvm_clone){ (uint32_t)r2, r3 };
+		h->clone_cnt++;
+	}
+	return (r3 & BPF_F_INGRESS) && s->skb.len > (uint64_t)mtu + ETH_HLEN + 4 ? 1 : 0;
 }
 
 /* tc only: out of the device after a neighbour lookup, for the nexthop in

@@ -14,6 +14,10 @@ struct bpfvm_hook_state {
 	struct bpfvm_redirect redirect;
 	const struct bpfvm_fib *fib; /* never NULL while a program runs */
 	uint64_t sk_cookie; /* the run's socket's cookie, 0 until asked (helpers/socket.c) */
+	/* bpf_clone_redirect's copies: recorded up to BPFVM_TEST_RUN_MAX_CLONES,
+	 * counted all. */
+	uint32_t clone_cnt;
+	struct bpfvm_clone clones[BPFVM_TEST_RUN_MAX_CLONES];
 };
 
 #endif

@@ -376,6 +376,10 @@ int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 		return bpfvm_errorf(-EINVAL, "%s programs cannot be test-run", prog->type->name);
 	}
 	o->redirect = hook.redirect;
+	if (o->sz >= offsetof(struct bpfvm_test_run_opts, clones) + sizeof(o->clones)) {
+		o->clone_cnt = hook.clone_cnt;
+		memcpy(o->clones, hook.clones, sizeof(o->clones));
+	}
 	if (!err && run.error)
 		err = bpfvm_errorf(run.error, "the program was aborted (%s)",
 				   run.error == -E2BIG ? "call depth exceeded" : "bad helper call");

@@ -27,9 +27,9 @@ static const struct bpfvm_ctx_store stores[] = {
  * redirect_neigh/peer, the socket and netns cookies (Linux's
  * tc_cls_act_func_proto). */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 18, 19, 20, 21, 23, 25, 26, 28, 29, 30, 31,
-	32, 34, 38, 39, 40, 41, 43, 46, 48, 50, 69, 87, 88, 89, 93, 94, 118, 122, 125,
-	130, 131, 132, 133, 134, 152, 155, 164, 181,
+	1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 19, 20, 21, 23, 25, 26, 28, 29, 30,
+	31, 32, 34, 38, 39, 40, 41, 43, 46, 48, 50, 69, 87, 88, 89, 93, 94, 118, 122,
+	125, 130, 131, 132, 133, 134, 152, 155, 164, 181,
 };
 
 const struct bpfvm_progtype bpfvm_progtype_sched_cls = {

@@ -247,7 +247,7 @@ vlan_tagged = eth(0x8100, bytes([0x20, 0x05, 0x88, 0xa8, 0x00, 0x07, 0x08, 0x00]
 for label, data in [("", pkt), (" tagged", vlan_tagged), (" runt", eth(0x8100, b"\x00\x01"))]:
     case("tc_vlan" + label, "run_tc_extra", "tc_vlan", data=data)
     case("tc_vlan_pop" + label, "run_tc_extra", "tc_vlan_pop", data=data)
-for prog in ["tc_neigh", "tc_neigh_nh", "tc_neigh_bad", "tc_peer"]:
+for prog in ["tc_neigh", "tc_neigh_nh", "tc_neigh_bad", "tc_peer", "tc_clone"]:
     case(prog, "run_tc_extra", prog, data=pkt)
 for vals in [(5, 0x10005, 0xfffe), (0xffff, 0x12345678, 0xffffffff), (0, 0xfffe, 1)]:
     case("tc_queue %x %x %x" % vals, "run_tc_extra", "tc_queue",

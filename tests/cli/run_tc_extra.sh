@@ -1,6 +1,6 @@
 #!/bin/bash
 # bpfvm run, end to end in both engines (run_tc_extra.c): VLAN push/pop with
-# Linux's accelerated-tag semantics, queue_mapping's 16-bit writes (values checked against the 6.18 kernel by
+# Linux's accelerated-tag semantics, queue_mapping's 16-bit writes, clone_redirect (values checked against the 6.18 kernel by
 # run_kernel_diff.sh), redirect_neigh/redirect_peer and their targets in the
 # run result, and the socket/netns cookies (helpers/socket.c: the run's socket
 # gets the next value of a process-wide counter starting at 1, the same on
@@ -70,6 +70,15 @@ if res:
 rc, out, err = bpfvm([a for a in run_args("run_tc_extra", "tc_peer", data=pkt) if a != "--json"])
 check(rc == 0 and "redirect: peer of ifindex 4" in out, "text output of a peer redirect: %r" % out)
 
+# clone_redirect: copies to lo (egress, then ingress) are reported; an unknown
+# device or flag is -EINVAL and sends nothing.
+res = run("run_tc_extra", "tc_clone", data=pkt, repeat=2)
+if res:
+    eq([seen(res)[i] for i in range(4)], [0, 0, -22, -22], "clone_redirect return codes")
+    eq((res.get("clone_count"), res.get("clones")),
+       (4, [{"ifindex": 1, "flags": 0}, {"ifindex": 1, "flags": 1}] * 2),
+       "clone_redirect: two copies per run, two runs")
+    eq(res["retval"], 0, "clone_redirect: the original goes on")
 for prog in ["tc_cookie", "cg_cookie", "sf_cookie"]:
     res = run("run_tc_extra", prog, data=pkt, repeat=3)
     if res:

@@ -1,6 +1,6 @@
 /* bpfvm run tests: the tc helpers beside the packet rewriting ones. VLAN tags
  * (skb_vlan_push/pop: the accelerated tag beside the packet, earlier tags
- * moved into it), queue_mapping writes with their 16-bit semantics, redirect_neigh/redirect_peer (the target in the run
+ * moved into it), queue_mapping writes with their 16-bit semantics, clone_redirect, redirect_neigh/redirect_peer (the target in the run
  * result), and the socket and netns cookies from tc, cgroup_skb and socket
  * filters and cgroup_sock_addr. What the programs see lands in the array `seen`, indexed as the
  * comments say. */
@@ -88,6 +88,18 @@ int tc_queue(struct __sk_buff *skb)
 	*(volatile __u32 *)&skb->queue_mapping = -1;
 	put(5, QM(skb));
 	put(6, v[2]);
+	return TC_ACT_OK;
+}
+
+/* 0-3: clone_redirect to lo, into lo, to a device that does not exist, with
+ * an unknown flag. */
+SEC("tc")
+int tc_clone(struct __sk_buff *skb)
+{
+	put(0, bpf_clone_redirect(skb, 1, 0));
+	put(1, bpf_clone_redirect(skb, 1, BPF_F_INGRESS));
+	put(2, bpf_clone_redirect(skb, 99, 0));
+	put(3, bpf_clone_redirect(skb, 1, 2));
 	return TC_ACT_OK;
 }
 
