@@ -15,6 +15,8 @@
 #include "util/error.h"
 #include "verify/state.h"
 
+struct spfact;
+
 /* insn_flags */
 #define INSN_PRUNE 0x1      /* states are compared and stored here */
 #define INSN_LDDW_HI 0x2    /* second half of an lddw: never executed */
@@ -60,6 +62,14 @@ struct env {
 	 * whose scalar value may matter, and that may be read later */
 	uint16_t *need, *live;
 	uint64_t *need_slots, *live_slots;
+	/* need without comparisons, plus the registers of the comparisons the
+	 * walk found to matter (seed), kept up to date by need_seed() */
+	uint16_t *lazy_need, *seed;
+	uint64_t *lazy_need_slots;
+	struct spfact *facts;      /* need.c's per-insn facts */
+	uint32_t *pred_start, *pred; /* predecessors of insn i: pred[pred_start[i]..[i+1]) */
+	uint32_t *work;
+	uint8_t *queued;
 	/* per load/store insn: the kind of pointer it was first reached with
 	 * (enum reg_type; NOT_INIT: not yet), and the context access proved */
 	uint8_t *mem_type;
@@ -104,8 +114,12 @@ static inline bool insn_is_jmp(const struct bpfvm_insn *in)
 uint32_t insn_jump_target(const struct bpfvm_insn *in, uint32_t i);
 int cfg_check(struct env *env);
 int cfg_stack_depth_check(struct env *env);
-/* need.c: fills need, live, need_slots and live_slots. */
+/* need.c: fills need, live, need_slots, live_slots and lazy_need*. */
 int cfg_need(struct env *env);
+void need_free(struct env *env);
+/* The values of `regs` at insn decide the walk there: they matter for
+ * pruning everywhere they flow from. */
+void need_seed(struct env *env, uint32_t insn, uint16_t regs);
 uint32_t subprog_index(const struct env *env, uint32_t insn);
 
 /* Memory access through `ptr` (+ insn_off) of `size` bytes. For loads the

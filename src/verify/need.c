@@ -4,7 +4,11 @@
  * - live: registers, and stack slots of the running function's frame, that
  *   may be read later; pruning does not compare the others at all;
  * - need: registers and stack slots whose scalar value may matter; pruning
- *   compares only their types for the others.
+ *   compares only their types for the others. Two versions: one where every
+ *   comparison's operands matter (for infinite-loop detection, which must
+ *   not call two iterations of a bounded loop the same), and a lazy one for
+ *   pruning, where they matter only once the walk finds a comparison it
+ *   decides, or one of pointers (need_seed), as Linux's precision marks.
  * Both are backward data flow to a fixed point. Stack slots are reached
  * through r10 and through pointers derived from it, so a forward pass first
  * finds, for every memory access and call, which slots of the running frame
@@ -13,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bpfvm/map.h"
 #include "isa/opcodes.h"
 #include "verify/env.h"
 
@@ -146,12 +151,11 @@ static uint16_t helper_args(const struct env *env, int32_t id)
 	return m;
 }
 
-/* How many bytes a helper reads through the key (or value) pointer of the
- * call at insn: those of the map in r1 when a lddw just before the call put
- * it there, else the largest of the program's maps. */
-static uint32_t call_map_size(const struct env *env, uint32_t insn, bool key)
+/* The map in r1 at the call at insn, when a lddw just before the call put
+ * it there; NULL when unknown. */
+static const struct bpfvm_verify_map *call_map(const struct env *env, uint32_t insn)
 {
-	uint32_t start = env->subprogs[env->subprog_of[insn]].start, m = 0;
+	uint32_t start = env->subprogs[env->subprog_of[insn]].start;
 
 	for (uint32_t j = insn; j-- > start;) {
 		const struct bpfvm_insn *in = &env->insns[j];
@@ -160,20 +164,28 @@ static uint32_t call_map_size(const struct env *env, uint32_t insn, bool key)
 		if (env->flags[j] & INSN_LDDW_HI)
 			continue;
 		if (insn_is_lddw(in) && in->dst_reg == 1) {
-			if (in->src_reg == BPF_PSEUDO_MAP_IDX && (uint32_t)in->imm < env->in->map_cnt) {
-				const struct bpfvm_verify_map *mp = &env->in->maps[in->imm];
-
-				return key ? mp->key_size : mp->value_size;
-			}
-			break;
+			if (in->src_reg == BPF_PSEUDO_MAP_IDX && (uint32_t)in->imm < env->in->map_cnt)
+				return &env->in->maps[in->imm];
+			return NULL;
 		}
 		/* anything else that may write r1, or a join, ends the search */
 		if (insn_is_jmp(in) || (env->flags[j] & INSN_PRUNE) ||
 		    ((cls == BPF_ALU || cls == BPF_ALU64 || cls == BPF_LDX || cls == BPF_LD) &&
 		     in->dst_reg == 1) ||
 		    (cls == BPF_STX && BPF_MODE(in->code) == BPF_ATOMIC))
-			break;
+			return NULL;
 	}
+	return NULL;
+}
+
+/* How many bytes a helper reads through the key (or value) pointer of the
+ * call at insn: those of its map, else the largest of the program's maps. */
+static uint32_t call_map_size(const struct env *env, const struct bpfvm_verify_map *map, bool key)
+{
+	uint32_t m = 0;
+
+	if (map)
+		return key ? map->key_size : map->value_size;
 	for (uint32_t i = 0; i < env->in->map_cnt; i++) {
 		uint32_t sz = key ? env->in->maps[i].key_size : env->in->maps[i].value_size;
 
@@ -183,11 +195,20 @@ static uint32_t call_map_size(const struct env *env, uint32_t insn, bool key)
 	return m;
 }
 
+/* Whether the walk may read the key as a number (stack_const): an array's
+ * small key, to know that the element exists. */
+static bool key_value_matters(const struct bpfvm_verify_map *map)
+{
+	return !map || ((map->type == BPFVM_MAP_TYPE_ARRAY ||
+			 map->type == BPFVM_MAP_TYPE_PERCPU_ARRAY) && map->key_size <= 8);
+}
+
 static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, struct spfact *fact)
 {
 	const struct bpfvm_insn *in = &env->insns[insn];
 	const struct bpfvm_helper_proto *p = in->src_reg ? NULL : env->proto(in->imm);
 	bool function = in->src_reg == BPF_PSEUDO_CALL;
+	const struct bpfvm_verify_map *map = p ? call_map(env, insn) : NULL;
 	uint8_t any = 0;
 
 	for (int a = 1; a <= 5; a++) {
@@ -208,16 +229,17 @@ static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, str
 		}
 		switch (p->args[a - 1]) {
 		case ARG_PTR_TO_MAP_KEY:
-			/* its bytes may be read as a constant (stack_const) */
-			m = tag_slots(t, 0, call_map_size(env, insn, true));
+			m = tag_slots(t, 0, call_map_size(env, map, true));
 			fact->call_read |= m;
-			fact->call_value |= m;
+			if (key_value_matters(map))
+				fact->call_value |= m;
 			break;
 		case ARG_PTR_TO_MAP_VALUE:
-			fact->call_read |= tag_slots(t, 0, call_map_size(env, insn, false));
+			fact->call_read |= tag_slots(t, 0, call_map_size(env, map, false));
 			break;
 		case ARG_PTR_TO_MEM:
 		case ARG_PTR_TO_MEM_OR_NULL:
+		case ARG_PTR_TO_MEM_RW:
 			fact->call_read |= m;
 			break;
 		case ARG_DONTCARE:
@@ -227,6 +249,7 @@ static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, str
 		case ARG_CONST_SIZE_OR_ZERO:
 		case ARG_CONST_ALLOC_SIZE_OR_ZERO:
 		case ARG_PTR_TO_CTX:
+		case ARG_PTR_TO_CTX_OR_NULL:
 		case ARG_PTR_TO_ALLOC_MEM:
 		case ARG_PTR_TO_SPIN_LOCK:
 		case ARG_PTR_TO_FUNC:
@@ -525,8 +548,8 @@ static struct flow live_transfer(const struct env *env, const struct spfact *fac
  * the path taken depends on it: a branch, the address of a memory access, a
  * helper or function argument, a map key read as a constant, or r0 at an
  * exit whose value is checked. */
-static struct flow need_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
-				 struct flow out)
+static struct flow need_common(const struct env *env, const struct spfact *fact, uint32_t i,
+			       struct flow out, bool branches)
 {
 	const struct bpfvm_insn *in = &env->insns[i];
 	uint16_t dst = (uint16_t)(1u << in->dst_reg), src = (uint16_t)(1u << in->src_reg);
@@ -597,13 +620,75 @@ static struct flow need_transfer(const struct env *env, const struct spfact *fac
 		return (struct flow){ 0, 0 };
 	}
 	default:
-		n.regs |= (uint16_t)(dst | (x ? src : 0));
+		if (branches)
+			n.regs |= (uint16_t)(dst | (x ? src : 0));
 		return n;
 	}
 }
 
+static struct flow need_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
+				 struct flow out)
+{
+	return need_common(env, fact, i, out, true);
+}
+
+/* For pruning: a comparison's operands matter only where the walk found
+ * them to (need_seed), as Linux marks precise only the registers of a
+ * branch it could decide. */
+static struct flow lazy_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
+				 struct flow out)
+{
+	struct flow n = need_common(env, fact, i, out, false);
+
+	n.regs |= env->seed[i];
+	return n;
+}
+
 typedef struct flow (*transfer_fn)(const struct env *, const struct spfact *, uint32_t,
 				   struct flow);
+
+static uint32_t successors(const struct env *env, uint32_t k, uint32_t s[2])
+{
+	const struct bpfvm_insn *in = &env->insns[k];
+	int op = BPF_OP(in->code);
+	uint32_t ns = 0;
+
+	if (env->flags[k] & INSN_LDDW_HI)
+		return 0;
+	if (insn_is_lddw(in)) {
+		s[ns++] = k + 2;
+	} else if (insn_is_jmp(in) && op != BPF_CALL && op != BPF_EXIT) {
+		s[ns++] = insn_jump_target(in, k);
+		if (op != BPF_JA)
+			s[ns++] = k + 1;
+	} else if (!(insn_is_jmp(in) && op == BPF_EXIT)) {
+		s[ns++] = k + 1;
+	}
+	if (ns == 2 && s[1] >= env->cnt)
+		ns--;
+	if (ns && s[0] >= env->cnt)
+		s[0] = s[--ns];
+	return ns;
+}
+
+/* Recomputes insn k from its successors; true when it changed. */
+static bool update(const struct env *env, const struct spfact *facts, transfer_fn transfer,
+		   uint16_t *regs, uint64_t *slots, uint32_t k)
+{
+	struct flow out = { 0, 0 }, n;
+	uint32_t s[2], ns = successors(env, k, s);
+
+	for (uint32_t j = 0; j < ns; j++) {
+		out.regs |= regs[s[j]];
+		out.slots |= slots[s[j]];
+	}
+	n = transfer(env, &facts[k], k, out);
+	if (n.regs == regs[k] && n.slots == slots[k])
+		return false;
+	regs[k] = n.regs;
+	slots[k] = n.slots;
+	return true;
+}
 
 static void backward(const struct env *env, const struct spfact *facts, transfer_fn transfer,
 		     uint16_t *regs, uint64_t *slots)
@@ -612,33 +697,64 @@ static void backward(const struct env *env, const struct spfact *facts, transfer
 
 	while (changed) {
 		changed = false;
-		for (uint32_t k = env->cnt; k-- > 0;) {
-			const struct bpfvm_insn *in = &env->insns[k];
-			int op = BPF_OP(in->code);
-			struct flow out = { 0, 0 }, n;
-			uint32_t s[2], ns = 0;
+		for (uint32_t k = env->cnt; k-- > 0;)
+			if (!(env->flags[k] & INSN_LDDW_HI))
+				changed |= update(env, facts, transfer, regs, slots, k);
+	}
+}
 
-			if (env->flags[k] & INSN_LDDW_HI)
-				continue;
-			if (insn_is_lddw(in)) {
-				s[ns++] = k + 2;
-			} else if (insn_is_jmp(in) && op != BPF_CALL && op != BPF_EXIT) {
-				s[ns++] = insn_jump_target(in, k);
-				if (op != BPF_JA)
-					s[ns++] = k + 1;
-			} else if (!(insn_is_jmp(in) && op == BPF_EXIT)) {
-				s[ns++] = k + 1;
-			}
-			for (uint32_t j = 0; j < ns; j++)
-				if (s[j] < env->cnt) {
-					out.regs |= regs[s[j]];
-					out.slots |= slots[s[j]];
-				}
-			n = transfer(env, &facts[k], k, out);
-			if (n.regs != regs[k] || n.slots != slots[k]) {
-				regs[k] = n.regs;
-				slots[k] = n.slots;
-				changed = true;
+/* Predecessor lists, for need_seed's incremental update. */
+static int predecessors(struct env *env)
+{
+	uint32_t s[2], ns, n = 0;
+
+	env->pred_start = calloc(env->cnt + 1, sizeof(*env->pred_start));
+	if (!env->pred_start)
+		return -ENOMEM;
+	for (uint32_t k = 0; k < env->cnt; k++) {
+		ns = successors(env, k, s);
+		for (uint32_t j = 0; j < ns; j++)
+			env->pred_start[s[j] + 1]++;
+		n += ns;
+	}
+	for (uint32_t k = 0; k < env->cnt; k++)
+		env->pred_start[k + 1] += env->pred_start[k];
+	env->pred = malloc((n ? n : 1) * sizeof(*env->pred));
+	env->work = malloc((env->cnt ? env->cnt : 1) * sizeof(*env->work));
+	env->queued = calloc(env->cnt ? env->cnt : 1, 1);
+	if (!env->pred || !env->work || !env->queued)
+		return -ENOMEM;
+	/* work counts the entries filled so far */
+	memset(env->work, 0, (env->cnt ? env->cnt : 1) * sizeof(*env->work));
+	for (uint32_t k = 0; k < env->cnt; k++) {
+		ns = successors(env, k, s);
+		for (uint32_t j = 0; j < ns; j++)
+			env->pred[env->pred_start[s[j]] + env->work[s[j]]++] = k;
+	}
+	return 0;
+}
+
+void need_seed(struct env *env, uint32_t insn, uint16_t regs)
+{
+	uint32_t nwork = 0;
+
+	if (!(regs & (uint16_t)~env->seed[insn]))
+		return;
+	env->seed[insn] |= regs;
+	env->work[nwork++] = insn;
+	env->queued[insn] = 1;
+	while (nwork) {
+		uint32_t k = env->work[--nwork];
+
+		env->queued[k] = 0;
+		if (!update(env, env->facts, lazy_transfer, env->lazy_need, env->lazy_need_slots, k))
+			continue;
+		for (uint32_t p = env->pred_start[k]; p < env->pred_start[k + 1]; p++) {
+			uint32_t q = env->pred[p];
+
+			if (!env->queued[q]) {
+				env->queued[q] = 1;
+				env->work[nwork++] = q;
 			}
 		}
 	}
@@ -646,19 +762,42 @@ static void backward(const struct env *env, const struct spfact *facts, transfer
 
 int cfg_need(struct env *env)
 {
-	struct spfact *facts = calloc(env->cnt ? env->cnt : 1, sizeof(*facts));
+	size_t n = env->cnt ? env->cnt : 1;
 	int err = -ENOMEM;
 
-	env->need = calloc(env->cnt ? env->cnt : 1, sizeof(*env->need));
-	env->live = calloc(env->cnt ? env->cnt : 1, sizeof(*env->live));
-	env->need_slots = calloc(env->cnt ? env->cnt : 1, sizeof(*env->need_slots));
-	env->live_slots = calloc(env->cnt ? env->cnt : 1, sizeof(*env->live_slots));
-	if (facts && env->need && env->live && env->need_slots && env->live_slots)
-		err = sp_analyse(env, facts);
+	env->facts = calloc(n, sizeof(*env->facts));
+	env->need = calloc(n, sizeof(*env->need));
+	env->live = calloc(n, sizeof(*env->live));
+	env->need_slots = calloc(n, sizeof(*env->need_slots));
+	env->live_slots = calloc(n, sizeof(*env->live_slots));
+	env->lazy_need = calloc(n, sizeof(*env->lazy_need));
+	env->lazy_need_slots = calloc(n, sizeof(*env->lazy_need_slots));
+	env->seed = calloc(n, sizeof(*env->seed));
+	if (env->facts && env->need && env->live && env->need_slots && env->live_slots &&
+	    env->lazy_need && env->lazy_need_slots && env->seed)
+		err = sp_analyse(env, env->facts);
+	if (!err)
+		err = predecessors(env);
 	if (!err) {
-		backward(env, facts, need_transfer, env->need, env->need_slots);
-		backward(env, facts, live_transfer, env->live, env->live_slots);
+		backward(env, env->facts, need_transfer, env->need, env->need_slots);
+		backward(env, env->facts, lazy_transfer, env->lazy_need, env->lazy_need_slots);
+		backward(env, env->facts, live_transfer, env->live, env->live_slots);
 	}
-	free(facts);
 	return err;
+}
+
+void need_free(struct env *env)
+{
+	free(env->facts);
+	free(env->need);
+	free(env->live);
+	free(env->need_slots);
+	free(env->live_slots);
+	free(env->lazy_need);
+	free(env->lazy_need_slots);
+	free(env->seed);
+	free(env->pred_start);
+	free(env->pred);
+	free(env->work);
+	free(env->queued);
 }

@@ -336,8 +336,49 @@ static bool slot_safe(const struct slot *os, const struct slot *cs, struct idmap
 	return true;
 }
 
+/* Ids of old's scalars whose values matter: a comparison of a copy sharing
+ * the id refines them, so the copies are compared too, whether their own
+ * values matter or not. */
+#define LINKED_MAX 256
+
+struct linked {
+	uint32_t id[LINKED_MAX];
+	uint32_t n;
+	bool all; /* too many to list: every scalar with an id */
+};
+
+static void linked_add(struct linked *l, const struct reg *r)
+{
+	if (r->type != SCALAR || !r->id || l->all)
+		return;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->id[i] == r->id)
+			return;
+	if (l->n == LINKED_MAX)
+		l->all = true;
+	else
+		l->id[l->n++] = r->id;
+}
+
+static bool linked_has(const struct linked *l, const struct reg *r)
+{
+	if (r->type != SCALAR || !r->id)
+		return false;
+	if (l->all)
+		return true;
+	for (uint32_t i = 0; i < l->n; i++)
+		if (l->id[i] == r->id)
+			return true;
+	return false;
+}
+
+struct frame_masks {
+	uint16_t need, live;
+	uint64_t need_slots, live_slots;
+};
+
 static bool frame_safe(const struct frame *o, const struct frame *c, struct idmap *m, bool exact,
-		       uint16_t need, uint16_t live, uint64_t need_slots, uint64_t live_slots)
+		       const struct frame_masks *fm, const struct linked *l)
 {
 	static const struct slot empty;
 
@@ -346,16 +387,19 @@ static bool frame_safe(const struct frame *o, const struct frame *c, struct idma
 	    o->cb_refs != c->cb_refs)
 		return false;
 	for (int r = 0; r < BPF_MAX_REG; r++)
-		if ((live & (1u << r)) &&
-		    !regsafe(&o->regs[r], &c->regs[r], m, exact, need & (1u << r)))
+		if ((fm->live & (1u << r)) &&
+		    !regsafe(&o->regs[r], &c->regs[r], m, exact,
+			     (fm->need & (1u << r)) || linked_has(l, &o->regs[r])))
 			return false;
 	for (uint32_t k = 0; k < o->nslots || (exact && k < c->nslots); k++) {
 		const struct slot *os = k < o->nslots ? &o->slots[k] : &empty;
 		const struct slot *cs = k < c->nslots ? &c->slots[k] : &empty;
+		bool needed = exact || (fm->need_slots & (1ull << k)) ||
+			      (os->spill_size && linked_has(l, &os->spill));
 
-		if (!exact && !(live_slots & (1ull << k)))
+		if (!exact && !(fm->live_slots & (1ull << k)))
 			continue;
-		if (!slot_safe(os, cs, m, exact, exact || (need_slots & (1ull << k))))
+		if (!slot_safe(os, cs, m, exact, needed))
 			return false;
 	}
 	return true;
@@ -365,31 +409,48 @@ bool states_equal(const struct vstate *old, const struct vstate *cur, bool exact
 		  const struct prune_masks *pm)
 {
 	static _Thread_local struct idmap m;
+	static _Thread_local struct linked l;
+	struct frame_masks fm[BPFVM_MAX_CALL_DEPTH];
+	const uint16_t *need = exact ? pm->need : pm->lazy_need;
+	const uint64_t *need_slots = exact ? pm->need_slots : pm->lazy_need_slots;
 
 	if (old->nframes != cur->nframes || old->nrefs != cur->nrefs ||
 	    old->lock_map != cur->lock_map)
 		return false;
 	m.n = 0;
 	m.fresh = 0;
+	l.n = 0;
+	l.all = false;
 	if (old->lock_map && !check_ids(&m, old->lock_id, cur->lock_id))
 		return false;
 	for (uint32_t i = 0; i < old->nframes; i++) {
+		const struct frame *f = old->frames[i];
 		/* a caller's r0-r5 are overwritten when its callee returns */
 		bool top = i + 1 == old->nframes;
 		uint32_t at = top ? cur->insn : old->frames[i + 1]->callsite + 1;
-		uint16_t nd = pm->need[at] & (top ? 0xffff : 0x3c0);
-		/* r10 is always live: it is the frame */
-		uint16_t lv = (uint16_t)((pm->live[at] & (top ? 0xffff : 0x3c0)) | (1u << 10));
 		/* a caller's stack as its callee found it: what the rest of the
 		 * caller and the callee (through pointers it was given) use */
 		uint32_t sat = top ? cur->insn : old->frames[i + 1]->callsite;
 
 		if (i + 1 < old->nframes && old->frames[i + 1]->callsite != cur->frames[i + 1]->callsite)
 			return false;
-		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, nd, lv,
-				pm->need_slots[sat], pm->live_slots[sat]))
-			return false;
+		fm[i].need = need[at] & (top ? 0xffff : 0x3c0);
+		/* r10 is always live: it is the frame */
+		fm[i].live = (uint16_t)((pm->live[at] & (top ? 0xffff : 0x3c0)) | (1u << 10));
+		fm[i].need_slots = need_slots[sat];
+		fm[i].live_slots = pm->live_slots[sat];
+		if (exact)
+			continue;
+		for (int r = 0; r < BPF_MAX_REG; r++)
+			if (fm[i].live & fm[i].need & (1u << r))
+				linked_add(&l, &f->regs[r]);
+		for (uint32_t k = 0; k < f->nslots; k++)
+			if ((fm[i].live_slots & fm[i].need_slots & (1ull << k)) && f->slots[k].spill_size)
+				linked_add(&l, &f->slots[k].spill);
 	}
+	for (uint32_t i = 0; i < old->nframes; i++)
+		if (!frame_safe(old->frames[i], cur->frames[i], &m, exact, &fm[i], &l))
+			return false;
 	/* every reference old holds maps to one cur holds */
 	for (uint32_t i = 0; i < old->nrefs; i++) {
 		bool found = false;

@@ -141,6 +141,9 @@ void state_for_each_reg(struct vstate *s, void (*fn)(struct reg *r, void *arg), 
 struct prune_masks {
 	const uint16_t *need, *live;
 	const uint64_t *need_slots, *live_slots;
+	/* what non-exact comparisons take as need (need.c's lazy need) */
+	const uint16_t *lazy_need;
+	const uint64_t *lazy_need_slots;
 };
 
 /* Pruning: `old` covers `cur` — every behaviour cur can have, old has had

@@ -148,7 +148,11 @@ static int visit_prune_point(struct env *env, struct vstate *st, uint32_t insn)
 	struct vstate *ck;
 	int ret = 0;
 	bool add = true;
-	const struct prune_masks pm = { env->need, env->live, env->need_slots, env->live_slots };
+	const struct prune_masks pm = {
+		.need = env->need, .live = env->live,
+		.need_slots = env->need_slots, .live_slots = env->live_slots,
+		.lazy_need = env->lazy_need, .lazy_need_slots = env->lazy_need_slots,
+	};
 	uint64_t hash = state_hash(st, &pm);
 
 	for (uint32_t i = 0; i < l->n; i++) {
@@ -658,6 +662,11 @@ static int check_cond_jmp(struct env *env, struct vstate *st, uint32_t insn, uin
 		uint32_t did = dst->id, sid = src == &k ? 0 : src->id;
 		int32_t dd = dst->delta, sd = src->delta;
 
+		/* a decided comparison makes its operands' values matter */
+		if (!(can_t && can_f))
+			need_seed(env, insn, (uint16_t)((1u << in->dst_reg) |
+							(src == &k ? 0 : 1u << in->src_reg)));
+
 		if (can_t && can_f) {
 			err = push_branch(env, st, target);
 			if (err)
@@ -693,6 +702,9 @@ static int check_cond_jmp(struct env *env, struct vstate *st, uint32_t insn, uin
 		return 1; /* neither side is possible: the path is dead */
 	}
 
+	/* pointers' offsets decide null checks and packet ranges */
+	need_seed(env, insn, (uint16_t)((1u << in->dst_reg) |
+					(BPF_SRC(in->code) == BPF_X ? 1u << in->src_reg : 0)));
 	if (op == BPF_JSET)
 		return verr(env, insn, "jset on a %s is not allowed",
 			    reg_type_name(reg_is_pointer(dst) ? dst->type : src->type));
@@ -897,10 +909,7 @@ static void env_free(struct env *env)
 	free(env->stack);
 	free(env->all);
 	free(env->flags);
-	free(env->need);
-	free(env->live);
-	free(env->need_slots);
-	free(env->live_slots);
+	need_free(env);
 	free(env->subprog_of);
 	free(env->mem_type);
 	free(env->ctx_access);
