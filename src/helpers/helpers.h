@@ -96,6 +96,10 @@ BPFVM_HELPER(perf_event_output);
 /* socket.c */
 BPFVM_HELPER(get_socket_cookie);
 BPFVM_HELPER(get_netns_cookie);
+BPFVM_HELPER(sk_lookup_tcp);
+BPFVM_HELPER(sk_lookup_udp);
+BPFVM_HELPER(skc_lookup_tcp);
+BPFVM_HELPER(sk_release);
 /* fib_lookup.c */
 BPFVM_HELPER(fib_lookup);
 /* csum.c */

@@ -34,6 +34,8 @@ enum bpfvm_arg_type {
 	ARG_PTR_TO_LONG,           /* 8 writable bytes (e.g. strtol results) */
 	ARG_PTR_TO_MEM_RW,         /* as ARG_PTR_TO_MEM, and the helper writes it too (Linux's
 				    * ARG_PTR_TO_MEM without MEM_RDONLY, e.g. fib_lookup's params) */
+	ARG_PTR_TO_SOCK_COMMON,    /* a held socket reference (Linux's
+				    * ARG_PTR_TO_BTF_ID_SOCK_COMMON), checked for null */
 };
 
 /* Return kinds, named after the kernel's enum bpf_return_type. */
@@ -42,12 +44,16 @@ enum bpfvm_ret_type {
 	RET_VOID,                  /* r0 is unknown and must not be relied on */
 	RET_PTR_TO_MAP_VALUE_OR_NULL, /* a value of the map in ARG_CONST_MAP_PTR */
 	RET_PTR_TO_ALLOC_MEM_OR_NULL, /* a ring-buffer record of the reserved size */
+	RET_PTR_TO_SOCKET_OR_NULL,    /* a full socket (struct bpf_sock) */
+	RET_PTR_TO_SOCK_COMMON_OR_NULL, /* a socket that may be a request or timewait
+				       * one: only the struct sock_common fields */
 };
 
 /* Why a helper is special to the verifier beyond its argument types. */
 enum bpfvm_helper_flags {
 	HELPER_F_PKT_INVALIDATE = 1u << 0, /* forgets every packet pointer (adjust_head, ...) */
-	HELPER_F_RELEASE = 1u << 1,        /* releases the ARG_PTR_TO_ALLOC_MEM record */
+	HELPER_F_RELEASE = 1u << 1,        /* releases its ARG_PTR_TO_ALLOC_MEM record or
+					    * ARG_PTR_TO_SOCK_COMMON socket */
 	HELPER_F_ACQUIRE = 1u << 2,        /* returns a reference that must be released */
 	HELPER_F_SPIN_LOCK = 1u << 3,      /* takes the lock */
 	HELPER_F_SPIN_UNLOCK = 1u << 4,    /* releases the lock */

@@ -143,6 +143,17 @@ static const struct bpfvm_helper_proto table[] = {
 	/* The struct bpf_fib_lookup is read and written: a writable pointer. */
 	[69] = { 69, "fib_lookup", bpfvm_helper_fib_lookup, BPFVM_HELPER_PLAIN, RET_INTEGER,
 		 { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM_RW, ARG_CONST_SIZE, ARG_ANYTHING }, 0, 0 },
+	/* Socket lookups (bpf_sk_lookup_tcp_proto & co.): the tuple is read
+	 * memory of a bounded size, netns and flags any numbers; the result is a
+	 * reference that bpf_sk_release gives back. */
+	[84] = { 84, "sk_lookup_tcp", bpfvm_helper_sk_lookup_tcp, BPFVM_HELPER_PLAIN,
+		 RET_PTR_TO_SOCKET_OR_NULL, { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM, ARG_CONST_SIZE,
+		 ARG_ANYTHING, ARG_ANYTHING }, HELPER_F_ACQUIRE, 0 },
+	[85] = { 85, "sk_lookup_udp", bpfvm_helper_sk_lookup_udp, BPFVM_HELPER_PLAIN,
+		 RET_PTR_TO_SOCKET_OR_NULL, { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM, ARG_CONST_SIZE,
+		 ARG_ANYTHING, ARG_ANYTHING }, HELPER_F_ACQUIRE, 0 },
+	[86] = { 86, "sk_release", bpfvm_helper_sk_release, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		 { ARG_PTR_TO_SOCK_COMMON }, HELPER_F_RELEASE, 0 },
 	[87] = { 87, "map_push_elem", bpfvm_helper_map_push_elem, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_CONST_MAP_PTR, ARG_PTR_TO_MAP_VALUE, ARG_ANYTHING }, 0,
 		 MT(QUEUE) | MT(STACK) },
@@ -156,6 +167,9 @@ static const struct bpfvm_helper_proto table[] = {
 		 { ARG_PTR_TO_SPIN_LOCK }, HELPER_F_SPIN_LOCK, 0 },
 	[94] = { 94, "spin_unlock", bpfvm_helper_spin_unlock, BPFVM_HELPER_PLAIN, RET_VOID,
 		 { ARG_PTR_TO_SPIN_LOCK }, HELPER_F_SPIN_UNLOCK, 0 },
+	[99] = { 99, "skc_lookup_tcp", bpfvm_helper_skc_lookup_tcp, BPFVM_HELPER_PLAIN,
+		 RET_PTR_TO_SOCK_COMMON_OR_NULL, { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM, ARG_CONST_SIZE,
+		 ARG_ANYTHING, ARG_ANYTHING }, HELPER_F_ACQUIRE, 0 },
 	[112] = { 112, "probe_read_user", bpfvm_helper_probe_read_user,
 		  BPFVM_HELPER_PLAIN, RET_INTEGER,
 		  { ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING }, 0, 0 },

@@ -24,8 +24,8 @@ static const struct bpfvm_ctx_field fields[] = {
  * spin locks, trace_printk) plus packet rewriting, redirects, fib_lookup and
  * perf_event_output. */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 12, 23, 25, 28, 44, 51, 54, 65, 69, 87, 88, 89, 93, 94, 118,
-	125, 130, 131, 132, 133, 134, 164, 181,
+	1, 2, 3, 5, 6, 7, 8, 12, 23, 25, 28, 44, 51, 54, 65, 69, 84, 85, 86, 87, 88, 89,
+	93, 94, 99, 118, 125, 130, 131, 132, 133, 134, 164, 181,
 };
 
 const struct bpfvm_progtype bpfvm_progtype_xdp = {

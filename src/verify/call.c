@@ -1,7 +1,7 @@
 /* Calls and exits: helper calls checked against the helper table (argument
  * kinds, memory sizes from the map definitions, allowed for the program type),
- * their effects (return types, acquired and released ring-buffer records,
- * spin locks, packet pointers forgotten after helpers that may move the
+ * their effects (return types, acquired and released references — ring-buffer
+ * records and sockets —, spin locks, packet pointers forgotten after helpers that may move the
  * packet), callbacks verified as functions, bpf-to-bpf calls with their own
  * frames, and the exit rules: r0 set and in the program type's range, nothing
  * held. */
@@ -82,6 +82,46 @@ static int add_ref(struct vstate *st, uint32_t id)
 	}
 	st->refs[st->nrefs++] = id;
 	return 0;
+}
+
+/* Remembers which instruction acquired reference `id`, for messages. */
+static int note_acquired(struct env *env, uint32_t id, uint32_t insn)
+{
+	if (env->nacquired == env->acquired_cap) {
+		uint32_t cap = env->acquired_cap ? env->acquired_cap * 2 : 16;
+		struct acquired *n = realloc(env->acquired, cap * sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		env->acquired = n;
+		env->acquired_cap = cap;
+	}
+	env->acquired[env->nacquired++] = (struct acquired){ id, insn };
+	return 0;
+}
+
+static const struct acquired *find_acquired(const struct env *env, uint32_t ref)
+{
+	for (uint32_t i = 0; i < env->nacquired; i++)
+		if (env->acquired[i].ref == ref)
+			return &env->acquired[i];
+	return NULL;
+}
+
+static const struct bpfvm_helper_proto *acquired_by(const struct env *env, uint32_t ref)
+{
+	const struct acquired *a = find_acquired(env, ref);
+
+	return a ? env->proto(env->insns[a->insn].imm) : NULL;
+}
+
+const char *ref_kind_name(const struct env *env, uint32_t ref)
+{
+	const struct bpfvm_helper_proto *p = acquired_by(env, ref);
+
+	if (p && (p->ret == RET_PTR_TO_SOCKET_OR_NULL || p->ret == RET_PTR_TO_SOCK_COMMON_OR_NULL))
+		return "socket";
+	return "ring buffer record";
 }
 
 static bool has_ref(const struct vstate *st, uint32_t id)
@@ -205,6 +245,13 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 			return arg_error(env, insn, m, regno, "the start of the ring buffer record");
 		if (!has_ref(st, r->ref_id))
 			return arg_error(env, insn, m, regno, "a record that is still held");
+		m->release_ref = r->ref_id;
+		return 0;
+	case ARG_PTR_TO_SOCK_COMMON:
+		if (r->type != PTR_TO_SOCKET && r->type != PTR_TO_SOCK_COMMON)
+			return arg_error(env, insn, m, regno, "a socket (checked for null)");
+		if (!r->ref_id || !has_ref(st, r->ref_id))
+			return arg_error(env, insn, m, regno, "a referenced socket");
 		m->release_ref = r->ref_id;
 		return 0;
 	case ARG_CONST_ALLOC_SIZE_OR_ZERO:
@@ -362,7 +409,8 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 		return verr(env, insn, "%s: memory argument r%d has no size argument", m.proto->name,
 			    m.mem_arg);
 	if (m.proto->kind == BPFVM_HELPER_TAIL_CALL && st->nrefs)
-		return verr(env, insn, "tail call while holding a ring buffer record");
+		return verr(env, insn, "tail call while holding a %s",
+			    ref_kind_name(env, st->refs[0]));
 	if (m.proto->flags & HELPER_F_SPIN_LOCK) {
 		if (st->lock_map)
 			return verr(env, insn, "spin_lock while already holding a spin lock");
@@ -425,13 +473,20 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 		break;
 	}
 	case RET_PTR_TO_ALLOC_MEM_OR_NULL:
+	case RET_PTR_TO_SOCKET_OR_NULL:
+	case RET_PTR_TO_SOCK_COMMON_OR_NULL:
 		reg_mark_scalar(r0, scalar_const(0));
-		r0->type = PTR_TO_MEM_OR_NULL;
+		r0->type = m.proto->ret == RET_PTR_TO_SOCKET_OR_NULL ? PTR_TO_SOCKET_OR_NULL :
+			   m.proto->ret == RET_PTR_TO_SOCK_COMMON_OR_NULL ? PTR_TO_SOCK_COMMON_OR_NULL :
+			   PTR_TO_MEM_OR_NULL;
 		r0->id = env_new_id(env);
-		r0->range = (uint32_t)m.alloc_size;
+		if (r0->type == PTR_TO_MEM_OR_NULL)
+			r0->range = (uint32_t)m.alloc_size;
 		if (m.proto->flags & HELPER_F_ACQUIRE) {
 			r0->ref_id = r0->id;
 			err = add_ref(st, r0->ref_id);
+			if (!err)
+				err = note_acquired(env, r0->ref_id, insn);
 			if (err)
 				return err;
 		}
@@ -500,7 +555,8 @@ int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next
 				    "]", b, f->cb_ret_min, f->cb_ret_max);
 		}
 		if (st->nrefs > f->cb_refs)
-			return verr(env, insn, "callback exits holding a ring buffer record");
+			return verr(env, insn, "callback exits holding a %s",
+				    ref_kind_name(env, st->refs[st->nrefs - 1]));
 		if (st->lock_map)
 			return verr(env, insn, "callback exits holding a spin lock");
 		return 1;
@@ -523,8 +579,15 @@ int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next
 	if (r0->type != SCALAR)
 		return verr(env, insn, "returning a %s from the program would leak it",
 			    reg_type_name(r0->type));
-	if (st->nrefs)
+	if (st->nrefs) {
+		const struct acquired *a = find_acquired(env, st->refs[0]);
+
+		if (a && !strcmp(ref_kind_name(env, st->refs[0]), "socket"))
+			return verr(env, insn, "exit without releasing the socket that %s acquired at "
+				    "insn %u (an unreleased reference)",
+				    acquired_by(env, st->refs[0])->name, a->insn);
 		return verr(env, insn, "exit without submitting or discarding a ring buffer record");
+	}
 	if (st->lock_map)
 		return verr(env, insn, "exit while holding a spin lock");
 	if (env->pt && bpfvm_progtype_ret_range(env->pt, env->in->expected_attach_type, &range) &&

@@ -42,6 +42,10 @@ struct pending {
 	struct vstate *st;
 };
 
+struct acquired {
+	uint32_t ref, insn;
+};
+
 struct subprog {
 	uint32_t start, end;      /* [start, end) */
 	uint32_t stack_depth;     /* deepest byte touched, over all paths */
@@ -83,6 +87,11 @@ struct env {
 	uint32_t nstack, stack_cap;
 	struct vstate **all;             /* every checkpoint, for freeing */
 	uint32_t nall, all_cap;
+
+	/* every reference acquired, with the instruction that acquired it, to
+	 * name what a path failed to release */
+	struct acquired *acquired;
+	uint32_t nacquired, acquired_cap;
 
 	uint32_t id_gen;
 	uint64_t processed;
@@ -147,6 +156,8 @@ int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32
 int check_ld_pkt(struct env *env, struct vstate *st, uint32_t insn);
 /* Exit: returns 1 when the path ended, 0 when it continues at *next. */
 int check_exit(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+/* What a held reference is ("socket", "ring buffer record"), for messages. */
+const char *ref_kind_name(const struct env *env, uint32_t ref);
 
 uint32_t env_new_id(struct env *env);
 /* Queues a copy of st to continue at insn; the copy shares st's checkpoint. */

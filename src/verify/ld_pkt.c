@@ -70,8 +70,8 @@ int check_ld_pkt(struct env *env, struct vstate *st, uint32_t insn)
 				    "must be a scalar", in->src_reg, reg_type_name(idx->type));
 	}
 	if (st->nrefs)
-		return verr(env, insn, "legacy packet load while holding a ring buffer record "
-			    "(a failed load exits at once)");
+		return verr(env, insn, "legacy packet load while holding a %s "
+			    "(a failed load exits at once)", ref_kind_name(env, st->refs[0]));
 	if (st->lock_map)
 		return verr(env, insn, "legacy packet load while holding a spin lock");
 	for (int i = 1; i <= 5; i++)

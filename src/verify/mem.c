@@ -2,7 +2,7 @@
  * and the memory arguments of helpers. Every access is proven in bounds of
  * its region — the 512-byte frame, [data, data_end) as far as comparisons
  * proved it, the map value, the ring-buffer record, the allowed context
- * fields — and initialised when read. Stores of pointers are allowed only as
+ * and socket fields — and initialised when read. Stores of pointers are allowed only as
  * spills to the stack, where they are tracked exactly; anywhere else user
  * space or another program could read them. Each context access proved is
  * recorded for its instruction, for the loader's rewrite of the context. */
@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "isa/opcodes.h"
+#include "progtype/sock.h"
 #include "verify/env.h"
 
 #define BPF_F_RDONLY_PROG 0x80
@@ -295,6 +296,26 @@ static int region_access(struct env *env, uint32_t insn, int regno, const struct
 		    what, size, lo, hi - (int64_t)size, limit, what, regno, b);
 }
 
+/* A read of a socket's struct bpf_sock fields (no arithmetic is allowed on
+ * socket pointers, so the offset is the instruction's). */
+static int sock_access(struct env *env, uint32_t insn, int regno, const struct reg *ptr,
+		       int16_t insn_off, uint32_t size, bool write)
+{
+	const char *why;
+
+	if (write)
+		return verr(env, insn, "r%d is a %s, which is read-only", regno,
+			    reg_type_name(ptr->type));
+	if (ptr->off || !scalar_is_const(&ptr->v) || ptr->v.var.value)
+		return verr(env, insn, "r%d is a %s plus an offset", regno, reg_type_name(ptr->type));
+	if (insn_off < 0 ||
+	    !bpfvm_sock_read_ok(ptr->type == PTR_TO_SOCK_COMMON, (uint32_t)insn_off, size, &why))
+		return verr(env, insn, "invalid %s read of %u bytes at offset %d: %s",
+			    reg_type_name(ptr->type), size, insn_off,
+			    insn_off < 0 ? "negative offset" : why);
+	return 0;
+}
+
 static int map_value_access(struct env *env, uint32_t insn, int regno, const struct reg *ptr,
 			    int64_t extra, uint64_t size, bool write)
 {
@@ -416,6 +437,8 @@ static int not_memory(struct env *env, uint32_t insn, int regno, const struct re
 	case PTR_TO_MAP_VALUE_OR_NULL:
 	case PTR_TO_MEM_OR_NULL:
 	case CONST_PTR_TO_MAP_OR_NULL:
+	case PTR_TO_SOCKET_OR_NULL:
+	case PTR_TO_SOCK_COMMON_OR_NULL:
 		return verr(env, insn, "r%d = %s may be null: compare it with 0 first", regno, b);
 	default:
 		return verr(env, insn, "r%d = %s cannot be dereferenced", regno, b);
@@ -474,6 +497,10 @@ static int mem_access(struct env *env, struct vstate *st, uint32_t insn, int reg
 		break;
 	case PTR_TO_CTX:
 		return ctx_access(env, insn, regno, ptr, insn_off, size, write, dst, sext);
+	case PTR_TO_SOCKET:
+	case PTR_TO_SOCK_COMMON:
+		err = sock_access(env, insn, regno, ptr, insn_off, size, write);
+		break;
 	default:
 		return not_memory(env, insn, regno, ptr);
 	}

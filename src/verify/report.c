@@ -28,6 +28,10 @@ const char *reg_type_name(int type)
 	case PTR_TO_MAP_KEY: return "map key pointer";
 	case PTR_TO_FUNC: return "function pointer";
 	case CONST_PTR_TO_MAP_OR_NULL: return "map or null";
+	case PTR_TO_SOCKET: return "socket";
+	case PTR_TO_SOCKET_OR_NULL: return "socket or null";
+	case PTR_TO_SOCK_COMMON: return "sock_common";
+	case PTR_TO_SOCK_COMMON_OR_NULL: return "sock_common or null";
 	default: return "?";
 	}
 }
@@ -48,6 +52,10 @@ static const char *reg_short(int type)
 	case PTR_TO_MAP_KEY: return "map_key";
 	case PTR_TO_FUNC: return "func";
 	case CONST_PTR_TO_MAP_OR_NULL: return "map_or_null";
+	case PTR_TO_SOCKET: return "sock";
+	case PTR_TO_SOCKET_OR_NULL: return "sock_or_null";
+	case PTR_TO_SOCK_COMMON: return "sock_common";
+	case PTR_TO_SOCK_COMMON_OR_NULL: return "sock_common_or_null";
 	default: return "?";
 	}
 }

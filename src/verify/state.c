@@ -42,7 +42,8 @@ bool reg_is_pkt(const struct reg *r)
 bool reg_maybe_null(const struct reg *r)
 {
 	return r->type == PTR_TO_MAP_VALUE_OR_NULL || r->type == PTR_TO_MEM_OR_NULL ||
-	       r->type == CONST_PTR_TO_MAP_OR_NULL;
+	       r->type == CONST_PTR_TO_MAP_OR_NULL || r->type == PTR_TO_SOCKET_OR_NULL ||
+	       r->type == PTR_TO_SOCK_COMMON_OR_NULL;
 }
 
 bool reg_is_const(const struct reg *r, uint64_t *val)

@@ -1,6 +1,6 @@
 /* The verifier's abstract state: per frame eleven typed registers and the
  * stack as bytes of known kind with spilled registers kept whole; per path the
- * acquired references (ring-buffer records) and the held spin lock. One state
+ * acquired references (ring-buffer records, sockets) and the held spin lock. One state
  * is one set of concrete machine states the program may be in at an
  * instruction. */
 #ifndef BPFVM_VERIFY_STATE_H
@@ -29,6 +29,10 @@ enum reg_type {
 	PTR_TO_MAP_KEY,      /* key of a for_each_map_elem callback (read-only) */
 	PTR_TO_FUNC,
 	CONST_PTR_TO_MAP_OR_NULL, /* an inner map from a map-in-map lookup */
+	PTR_TO_SOCKET,       /* a struct bpf_sock from a socket lookup (read-only) */
+	PTR_TO_SOCKET_OR_NULL,
+	PTR_TO_SOCK_COMMON,  /* the same, its struct sock_common fields only */
+	PTR_TO_SOCK_COMMON_OR_NULL,
 };
 
 /* A pointer is base + off + v: `off` the constant part, `v` the variable part. */

@@ -547,9 +547,13 @@ static void mark_null_id(struct reg *r, void *arg)
 		reg_mark_scalar(r, scalar_const(0));
 		return;
 	}
-	r->type = r->type == PTR_TO_MAP_VALUE_OR_NULL ? PTR_TO_MAP_VALUE :
-		  r->type == PTR_TO_MEM_OR_NULL	      ? PTR_TO_MEM :
-							CONST_PTR_TO_MAP;
+	switch (r->type) {
+	case PTR_TO_MAP_VALUE_OR_NULL: r->type = PTR_TO_MAP_VALUE; break;
+	case PTR_TO_MEM_OR_NULL: r->type = PTR_TO_MEM; break;
+	case PTR_TO_SOCKET_OR_NULL: r->type = PTR_TO_SOCKET; break;
+	case PTR_TO_SOCK_COMMON_OR_NULL: r->type = PTR_TO_SOCK_COMMON; break;
+	default: r->type = CONST_PTR_TO_MAP; break;
+	}
 }
 
 static void drop_ref(struct vstate *st, uint32_t ref)
@@ -908,6 +912,7 @@ static void env_free(struct env *env)
 	free(env->visited);
 	free(env->stack);
 	free(env->all);
+	free(env->acquired);
 	free(env->flags);
 	need_free(env);
 	free(env->subprog_of);

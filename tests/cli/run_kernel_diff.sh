@@ -129,6 +129,11 @@ case("xdp_parse repeat 5", "run_xdp_parse", "xdp_parse",
 
 case("lru_flow x3", "run_lru", "lru_flow", data=pkt, repeat=3)
 case("lru_fill", "run_lru", "lru_fill", data=bytes(64))
+# socket lookups for a port nothing listens on: NULL in both (no sockets in bpfvm)
+for prog, p_ in [("tc_sk_lookup", tcp_packet("10.0.0.2", "10.0.0.1", 40000, 47999)),
+                 ("tc_skc_lookup", tcp_packet("10.0.0.2", "10.0.0.1", 40000, 47999)),
+                 ("xdp_sk_lookup_udp", udp_packet("10.0.0.2", "10.0.0.1", 40000, 47999))]:
+    case(prog, "run_sk_lookup", prog, data=p_)
 
 
 def v4key(prefix, addr):

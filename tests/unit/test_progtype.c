@@ -9,6 +9,7 @@
 
 #include "progtype/ctx.h"
 #include "progtype/progtype.h"
+#include "progtype/sock.h"
 #include "test.h"
 
 #define SAME_FIELD(ours, theirs, f) \
@@ -36,6 +37,14 @@ static void test_layouts(void)
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, user_port);
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, msg_src_ip6);
 	SAME_FIELD(bpfvm_uapi_sock_addr, bpf_sock_addr, sk);
+
+	CHECK_EQ_U64(sizeof(struct bpfvm_uapi_bpf_sock), sizeof(struct bpf_sock));
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, src_ip6);
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, src_port);
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, dst_port);
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, dst_ip4);
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, state);
+	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, rx_queue_mapping);
 #if defined(__x86_64__)
 	/* the tracing contexts describe an x86-64 target: compared where the
 	 * host's headers are x86-64's */
@@ -202,6 +211,26 @@ static void test_tracing_access_rules(void)
 	CHECK(!bpfvm_progtype_helper_allowed(kp, BPF_FUNC_skb_load_bytes));
 }
 
+/* bpf_sock_is_valid_access and bpf_sock_common_is_valid_access's answers */
+static void test_sock_access_rules(void)
+{
+	const char *why;
+
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, family), 4, &why));
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, family), 1, &why));
+	CHECK(!bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, family) + 1, 1, &why));
+	CHECK(!bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, mark), 2, &why));
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, src_ip6) + 6, 2, &why));
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, dst_port), 4, &why));
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, dst_port) + 1, 1, &why));
+	CHECK(!bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, dst_port) + 2, 1, &why));
+	CHECK(!bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, src_ip4), 8, &why));
+	CHECK(!bpfvm_sock_read_ok(false, sizeof(struct bpf_sock), 4, &why));
+	CHECK(bpfvm_sock_read_ok(false, offsetof(struct bpf_sock, protocol), 4, &why));
+	CHECK(!bpfvm_sock_read_ok(true, offsetof(struct bpf_sock, protocol), 4, &why));
+	CHECK(bpfvm_sock_read_ok(true, offsetof(struct bpf_sock, state), 4, &why));
+}
+
 int main(void)
 {
 	test_layouts();
@@ -209,5 +238,6 @@ int main(void)
 	test_tables_sorted();
 	test_access_rules();
 	test_tracing_access_rules();
+	test_sock_access_rules();
 	return test_exit();
 }
