@@ -58,6 +58,7 @@ BPFVM_HELPER(perf_prog_read_value);
 BPFVM_HELPER(override_return);
 /* stackid.c */
 BPFVM_HELPER(get_stackid);
+BPFVM_HELPER(get_stack);
 /* printk.c */
 BPFVM_HELPER(trace_printk);
 /* packet.c */

@@ -58,6 +58,8 @@ enum bpfvm_helper_flags {
 	HELPER_F_SPIN_LOCK = 1u << 3,      /* takes the lock */
 	HELPER_F_SPIN_UNLOCK = 1u << 4,    /* releases the lock */
 	HELPER_F_CALLBACK = 1u << 5,       /* calls its ARG_PTR_TO_FUNC argument */
+	HELPER_F_RET_SIZE = 1u << 6,       /* returns a negative errno or at most the
+					    * size argument (Linux's do_refine_retval_range) */
 };
 
 #define BPFVM_HELPER_MAX_ARGS 5

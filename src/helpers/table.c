@@ -140,6 +140,9 @@ static const struct bpfvm_helper_proto table[] = {
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, 0, 0 },
 	[65] = { 65, "xdp_adjust_tail", bpfvm_helper_xdp_adjust_tail, BPFVM_HELPER_PLAIN,
 		 RET_INTEGER, { ARG_PTR_TO_CTX, ARG_ANYTHING }, HELPER_F_PKT_INVALIDATE, 0 },
+	[67] = { 67, "get_stack", bpfvm_helper_get_stack, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		 { ARG_PTR_TO_CTX, ARG_PTR_TO_UNINIT_MEM, ARG_CONST_SIZE_OR_ZERO, ARG_ANYTHING },
+		 HELPER_F_RET_SIZE, 0 },
 	/* The struct bpf_fib_lookup is read and written: a writable pointer. */
 	[69] = { 69, "fib_lookup", bpfvm_helper_fib_lookup, BPFVM_HELPER_PLAIN, RET_INTEGER,
 		 { ARG_PTR_TO_CTX, ARG_PTR_TO_MEM_RW, ARG_CONST_SIZE, ARG_ANYTHING }, 0, 0 },

@@ -19,6 +19,7 @@
 #define MAP_TYPE_HASH_OF_MAPS 13
 #define HELPER_LOOP 181
 #define HELPER_FOR_EACH_MAP_ELEM 164
+#define MAX_ERRNO 4095
 
 struct call_meta {
 	const struct bpfvm_helper_proto *proto;
@@ -26,6 +27,7 @@ struct call_meta {
 	int mem_arg;           /* register of the pending memory argument, 0 none */
 	uint32_t release_ref;
 	int64_t alloc_size;
+	uint64_t size_max;     /* the last size argument's upper bound */
 	int cb_insn;           /* ARG_PTR_TO_FUNC target, -1 none */
 	struct reg cb_ctx;     /* ARG_PTR_TO_STACK_OR_NULL */
 	struct reg args[6];    /* r1-r5 as passed */
@@ -163,6 +165,7 @@ static int check_size_arg(struct env *env, struct vstate *st, uint32_t insn, str
 		return arg_error(env, insn, m, regno, "a bounded size");
 	if (r->v.umin == 0 && !zero_ok)
 		return arg_error(env, insn, m, regno, "a size greater than 0");
+	m->size_max = r->v.umax;
 	mem = &m->args[m->mem_arg];
 	mt = m->proto->args[m->mem_arg - 1];
 	if (mt == ARG_PTR_TO_MEM_OR_NULL && is_null(mem)) {
@@ -443,6 +446,11 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 	switch (m.proto->ret) {
 	case RET_INTEGER:
 		reg_mark_unknown(r0);
+		if (m.proto->flags & HELPER_F_RET_SIZE) {
+			r0->v.smin = -MAX_ERRNO;
+			r0->v.smax = (int64_t)m.size_max;
+			scalar_sync(&r0->v);
+		}
 		break;
 	case RET_VOID:
 		reg_mark_not_init(r0);
