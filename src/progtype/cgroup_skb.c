@@ -17,8 +17,8 @@ static const struct bpfvm_ctx_field fields[] = {
  * (cgroup_current_func_proto), the sending task's pid/tgid, uid/gid and comm, and the
  * socket and netns cookies. */
 static const int32_t helpers[] = {
-	1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 25, 26, 46, 87, 88, 89, 93, 94, 118, 122,
-	125, 130, 131, 132, 133, 134, 164, 181,
+	1, 2, 3, 5, 6, 7, 8, 12, 14, 15, 16, 25, 26, 46, 84, 85, 86, 87, 88, 89, 93, 94,
+	99, 118, 122, 125, 130, 131, 132, 133, 134, 164, 181,
 };
 
 const struct bpfvm_progtype bpfvm_progtype_cgroup_skb = {
