@@ -196,11 +196,23 @@ static uint32_t call_map_size(const struct env *env, const struct bpfvm_verify_m
 }
 
 /* Whether the walk may read the key as a number (stack_const): an array's
- * small key, to know that the element exists. */
-static bool key_value_matters(const struct bpfvm_verify_map *map)
+ * key of at most 8 bytes, to know that the element exists. */
+static bool key_read_as_number(const struct bpfvm_verify_map *map)
 {
-	return !map || ((map->type == BPFVM_MAP_TYPE_ARRAY ||
-			 map->type == BPFVM_MAP_TYPE_PERCPU_ARRAY) && map->key_size <= 8);
+	return (map->type == BPFVM_MAP_TYPE_ARRAY || map->type == BPFVM_MAP_TYPE_PERCPU_ARRAY) &&
+	       map->key_size <= 8;
+}
+
+/* How many bytes of the key the walk may read as a number: the key of the
+ * call's map, or, when that is not known, 8 if any map's may be. */
+static uint32_t key_value_size(const struct env *env, const struct bpfvm_verify_map *map)
+{
+	if (map)
+		return key_read_as_number(map) ? map->key_size : 0;
+	for (uint32_t i = 0; i < env->in->map_cnt; i++)
+		if (key_read_as_number(&env->in->maps[i]))
+			return 8;
+	return 0;
 }
 
 static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, struct spfact *fact)
@@ -229,10 +241,8 @@ static void sp_call(const struct env *env, uint32_t insn, struct spstate *s, str
 		}
 		switch (p->args[a - 1]) {
 		case ARG_PTR_TO_MAP_KEY:
-			m = tag_slots(t, 0, call_map_size(env, map, true));
-			fact->call_read |= m;
-			if (key_value_matters(map))
-				fact->call_value |= m;
+			fact->call_read |= tag_slots(t, 0, call_map_size(env, map, true));
+			fact->call_value |= tag_slots(t, 0, key_value_size(env, map));
 			break;
 		case ARG_PTR_TO_MAP_VALUE:
 			fact->call_read |= tag_slots(t, 0, call_map_size(env, map, false));

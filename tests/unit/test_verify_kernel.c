@@ -32,6 +32,7 @@ static const char *const bpfvm_more_permissive[] = {
 	 * key is tracked on its stack, which a 4-byte store of 3 is not */
 	"array element at a constant index in range needs no null check",
 	"map key read as a constant, both keys in range",
+	"map key read as a constant when the call's map is not known, both keys in range",
 	/* Linux (privileged) makes the 32-bit difference of two pointers an
 	 * unknown number; bpfvm keeps the value it has when both point into
 	 * the same packet */
