@@ -101,6 +101,7 @@ BPFVM_HELPER(sk_lookup_tcp);
 BPFVM_HELPER(sk_lookup_udp);
 BPFVM_HELPER(skc_lookup_tcp);
 BPFVM_HELPER(sk_release);
+BPFVM_HELPER(sk_assign);
 /* fib_lookup.c */
 BPFVM_HELPER(fib_lookup);
 /* csum.c */

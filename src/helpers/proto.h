@@ -34,8 +34,9 @@ enum bpfvm_arg_type {
 	ARG_PTR_TO_LONG,           /* 8 writable bytes (e.g. strtol results) */
 	ARG_PTR_TO_MEM_RW,         /* as ARG_PTR_TO_MEM, and the helper writes it too (Linux's
 				    * ARG_PTR_TO_MEM without MEM_RDONLY, e.g. fib_lookup's params) */
-	ARG_PTR_TO_SOCK_COMMON,    /* a held socket reference (Linux's
-				    * ARG_PTR_TO_BTF_ID_SOCK_COMMON), checked for null */
+	ARG_PTR_TO_SOCK_COMMON,    /* a socket checked for null (Linux's
+				    * ARG_PTR_TO_BTF_ID_SOCK_COMMON); a held reference
+				    * when the helper releases it */
 };
 
 /* Return kinds, named after the kernel's enum bpf_return_type. */

@@ -190,6 +190,8 @@ static const struct bpfvm_helper_proto table[] = {
 	/* Linux's sock_addr/sock/sock_ops form: the context or NULL. */
 	[122] = { 122, "get_netns_cookie", bpfvm_helper_get_netns_cookie, BPFVM_HELPER_PLAIN,
 		  RET_INTEGER, { ARG_PTR_TO_CTX_OR_NULL }, 0, 0 },
+	[124] = { 124, "sk_assign", bpfvm_helper_sk_assign, BPFVM_HELPER_PLAIN, RET_INTEGER,
+		  { ARG_PTR_TO_CTX, ARG_PTR_TO_SOCK_COMMON, ARG_ANYTHING }, 0, 0 },
 	[125] = { 125, "ktime_get_boot_ns", bpfvm_helper_ktime_get_boot_ns, BPFVM_HELPER_PLAIN,
 		  RET_INTEGER, { 0 }, 0, 0 },
 	[130] = { 130, "ringbuf_output", bpfvm_helper_ringbuf_output, BPFVM_HELPER_PLAIN,

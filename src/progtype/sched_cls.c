@@ -24,12 +24,12 @@ static const struct bpfvm_ctx_store stores[] = {
 /* Sorted: the base set plus skb_store_bytes, l3/l4_csum_replace, redirect,
  * perf_event_output, skb_load_bytes, csum_diff, tunnel keys and options, the skb
  * reshaping, hash, checksum and VLAN helpers of helpers/skb.c, fib_lookup,
- * redirect_neigh/peer, the socket and netns cookies, the socket lookups (Linux's
- * tc_cls_act_func_proto). */
+ * redirect_neigh/peer, the socket and netns cookies, the socket lookups and
+ * sk_assign (Linux's tc_cls_act_func_proto). */
 static const int32_t helpers[] = {
 	1, 2, 3, 5, 6, 7, 8, 9, 10, 11, 12, 13, 18, 19, 20, 21, 23, 25, 26, 28, 29, 30,
 	31, 32, 34, 38, 39, 40, 41, 43, 46, 48, 50, 69, 84, 85, 86, 87, 88, 89, 93, 94,
-	99, 118, 122, 125, 130, 131, 132, 133, 134, 152, 155, 164, 181,
+	99, 118, 122, 124, 125, 130, 131, 132, 133, 134, 152, 155, 164, 181,
 };
 
 const struct bpfvm_progtype bpfvm_progtype_sched_cls = {

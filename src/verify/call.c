@@ -253,6 +253,8 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 	case ARG_PTR_TO_SOCK_COMMON:
 		if (r->type != PTR_TO_SOCKET && r->type != PTR_TO_SOCK_COMMON)
 			return arg_error(env, insn, m, regno, "a socket (checked for null)");
+		if (!(p->flags & HELPER_F_RELEASE))
+			return 0;
 		if (!r->ref_id || !has_ref(st, r->ref_id))
 			return arg_error(env, insn, m, regno, "a referenced socket");
 		m->release_ref = r->ref_id;

@@ -1,7 +1,7 @@
 /* bpfvm run tests of the socket lookups, in the shape Cilium and Linux's
  * selftests use them: a tc program looks up the TCP socket of a packet's
  * 4-tuple (the tuple read from the packet's IPv4 addresses and ports), reads
- * its state and releases it; an XDP program does the same for UDP, and
+ * its state, steers the packet to it with bpf_sk_assign and releases it; an XDP program does the same for UDP, and
  * skc_lookup_tcp's sock_common. Which path ran is recorded in `seen`: bpfvm
  * has no sockets, so every lookup must take the "no socket" path (slot 0 = 1),
  * as Linux does for a packet no local socket matches. */
@@ -60,6 +60,7 @@ int tc_sk_lookup(struct __sk_buff *skb)
 	}
 	state = sk->state;
 	note(1, (__u64)sk->family << 32 | state);
+	bpf_sk_assign(skb, sk, 0);
 	bpf_sk_release(sk);
 	return TC_ACT_SHOT;
 }
