@@ -74,6 +74,10 @@ BPFVM_HELPER(redirect_map);
 BPFVM_HELPER(clone_redirect);
 BPFVM_HELPER(redirect_neigh);
 BPFVM_HELPER(redirect_peer);
+/* sock_ops.c */
+BPFVM_HELPER(setsockopt);
+BPFVM_HELPER(getsockopt);
+BPFVM_HELPER(sock_ops_cb_flags_set);
 /* skb.c */
 BPFVM_HELPER(get_hash_recalc);
 BPFVM_HELPER(set_hash_invalid);

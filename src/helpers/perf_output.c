@@ -2,7 +2,8 @@
  * of the program's data, followed by the first (flags >> 32) bytes of the
  * packet when the program asks for them, as Linux's bpf_skb_event_output and
  * bpf_xdp_event_output. For the tracing types (Linux's bpf_perf_event_output
- * and its _tp/_raw_tp forms) the record is the data alone, and flags beyond
+ * and its _tp/_raw_tp forms) and the socket hooks cgroup_sock and sock_ops
+ * (bpf_event_output_data) the record is the data alone, and flags beyond
  * the index are -EINVAL. The record goes to the perf event array of maps/
  * perf_event_array.c, which fails with -ENOENT while no consumer listens, as
  * Linux's does for a slot without a perf event. */
@@ -24,7 +25,8 @@ BPFVM_HELPER(perf_event_output)
 	if (r3 & ~(BPFVM_F_CTXLEN_MASK | BPFVM_F_INDEX_MASK))
 		return (uint64_t)-EINVAL;
 	if (h && (h->prog_type == BPFVM_PROG_KPROBE || h->prog_type == BPFVM_PROG_TRACEPOINT ||
-		  h->prog_type == BPFVM_PROG_RAW_TRACEPOINT || h->prog_type == BPFVM_PROG_PERF_EVENT)) {
+		  h->prog_type == BPFVM_PROG_RAW_TRACEPOINT || h->prog_type == BPFVM_PROG_PERF_EVENT ||
+		  h->prog_type == BPFVM_PROG_CGROUP_SOCK || h->prog_type == BPFVM_PROG_SOCK_OPS)) {
 		if (ctx_len)
 			return (uint64_t)-EINVAL;
 	} else if (h && h->prog_type == BPFVM_PROG_XDP) {

@@ -7,7 +7,8 @@
  * One deliberate difference: socket filters see the packet from its Ethernet
  * header (issue 6), where Linux's test-run starts them at the IP header.
  * The tracing types run on the context given (see test_run_tracing), which
- * Linux offers for raw tracepoints only.
+ * Linux offers for raw tracepoints only; so do cgroup_sock and sock_ops, which
+ * Linux does not test-run at all.
  * The timed loop does nothing but call the program, on the same context each
  * time, as the kernel's does. */
 #include <errno.h>
@@ -296,6 +297,65 @@ static int test_run_sock_addr(struct bpfvm_prog *prog, struct bpfvm_test_run_opt
 			  : 0;
 }
 
+/* cgroup_sock programs run on the struct bpf_sock given (all zeroes without
+ * --ctx), and the struct comes back out as the program left it (mark,
+ * priority and bound_dev_if are what sock_create programs set). Linux has no
+ * test-run for this type: this one is bpfvm's. */
+static int test_run_sock(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			 struct bpfvm_run *run)
+{
+	struct bpfvm_sock_ctx c = { 0 };
+	int err;
+
+	if ((err = check_ctx_in(o, sizeof(c.sk), "cgroup_sock")))
+		return err;
+	if (o->data_size_in)
+		return bpfvm_errorf(-EINVAL, "cgroup_sock programs take no packet");
+	if (o->ctx_in)
+		memcpy(&c.sk, o->ctx_in, sizeof(c.sk));
+	o->retval = run_repeat(prog, &c, run, o->repeat ? o->repeat : 1, o);
+	o->data_size_out = 0;
+	return o->ctx_out ? copy_out(o->ctx_out, &o->ctx_size_out, &c.sk, sizeof(c.sk), "context")
+			  : 0;
+}
+
+/* sock_ops programs run on the struct bpf_sock_ops given (all zeroes without
+ * --ctx); the packet, when given, is the segment skb_data..skb_data_end points
+ * at (from its TCP header, as Linux's header-option callbacks see it) and sets
+ * skb_len. The pointer fields of the input (sk, skb_data, skb_data_end) must
+ * be 0; the struct comes back out with reply, sk_txhash and
+ * bpf_sock_ops_cb_flags as the program left them and the pointers 0. Linux
+ * has no test-run for this type: this one is bpfvm's. */
+static int test_run_sock_ops(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
+			     struct bpfvm_run *run)
+{
+	struct bpfvm_sock_ops_ctx c = { 0 };
+	uint8_t *buf;
+	int err;
+
+	if ((err = check_ctx_in(o, sizeof(c.ops), "sock_ops")))
+		return err;
+	if (o->ctx_in)
+		memcpy(&c.ops, o->ctx_in, sizeof(c.ops));
+	if (c.ops.sk || c.ops.skb_data || c.ops.skb_data_end)
+		return bpfvm_errorf(-EINVAL, "bpf_sock_ops: sk, skb_data and skb_data_end are "
+				    "pointers bpfvm sets; they must be 0 in the input");
+	buf = malloc(o->data_size_in ? o->data_size_in : 1);
+	if (!buf)
+		return bpfvm_errorf(-ENOMEM, "out of memory");
+	if (o->data_size_in)
+		memcpy(buf, o->data_in, o->data_size_in);
+	c.data = (uint64_t)(uintptr_t)buf;
+	c.data_end = c.data + o->data_size_in;
+	c.ops.skb_len = o->data_size_in;
+	o->retval = run_repeat(prog, &c, run, o->repeat ? o->repeat : 1, o);
+	err = copy_out(o->data_out, &o->data_size_out, buf, o->data_size_in, "packet");
+	if (!err && o->ctx_out)
+		err = copy_out(o->ctx_out, &o->ctx_size_out, &c.ops, sizeof(c.ops), "context");
+	free(buf);
+	return err;
+}
+
 /* kprobe, tracepoint, raw_tracepoint and perf_event programs: the context is
  * the caller's bytes (pt_regs, the tracepoint record, the u64 args[], struct
  * bpf_perf_event_data), zero-extended to the type's full runtime size so that
@@ -365,6 +425,12 @@ int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 		break;
 	case BPFVM_PROG_CGROUP_SOCK_ADDR:
 		err = test_run_sock_addr(prog, o, &run);
+		break;
+	case BPFVM_PROG_CGROUP_SOCK:
+		err = test_run_sock(prog, o, &run);
+		break;
+	case BPFVM_PROG_SOCK_OPS:
+		err = test_run_sock_ops(prog, o, &run);
 		break;
 	case BPFVM_PROG_KPROBE:
 	case BPFVM_PROG_TRACEPOINT:

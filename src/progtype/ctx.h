@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "progtype/sock.h"
+
 struct bpfvm_uapi_xdp_md {
 	uint32_t data;
 	uint32_t data_end;
@@ -124,6 +126,67 @@ struct bpfvm_sock_addr_ctx {
 	struct bpfvm_uapi_sock_addr sa;
 };
 
+/* A BPF_PROG_TYPE_CGROUP_SOCK program sees the socket being created, bound
+ * or released as a struct bpf_sock (progtype/sock.h). */
+struct bpfvm_sock_ctx {
+	struct bpfvm_uapi_bpf_sock sk;
+};
+
+/* struct bpf_sock_ops: a TCP socket's event (op), its arguments and reply, and
+ * a snapshot of the connection's state. sk, skb_data and skb_data_end are
+ * kernel pointers in the UAPI (8 bytes each). */
+struct bpfvm_uapi_sock_ops {
+	uint32_t op;
+	uint32_t args[4]; /* args[0] is also `reply`, args[] also `replylong` */
+	uint32_t family;
+	uint32_t remote_ip4;
+	uint32_t local_ip4;
+	uint32_t remote_ip6[4];
+	uint32_t local_ip6[4];
+	uint32_t remote_port;
+	uint32_t local_port;
+	uint32_t is_fullsock;
+	uint32_t snd_cwnd;
+	uint32_t srtt_us;
+	uint32_t bpf_sock_ops_cb_flags;
+	uint32_t state;
+	uint32_t rtt_min;
+	uint32_t snd_ssthresh;
+	uint32_t rcv_nxt;
+	uint32_t snd_nxt;
+	uint32_t snd_una;
+	uint32_t mss_cache;
+	uint32_t ecn_flags;
+	uint32_t rate_delivered;
+	uint32_t rate_interval_us;
+	uint32_t packets_out;
+	uint32_t retrans_out;
+	uint32_t total_retrans;
+	uint32_t segs_in;
+	uint32_t data_segs_in;
+	uint32_t segs_out;
+	uint32_t data_segs_out;
+	uint32_t lost_out;
+	uint32_t sacked_out;
+	uint32_t sk_txhash;
+	uint64_t bytes_received;
+	uint64_t bytes_acked;
+	uint64_t sk;
+	uint64_t skb_data;
+	uint64_t skb_data_end;
+	uint32_t skb_len;
+	uint32_t skb_tcp_flags;
+	uint64_t skb_hwtstamp;
+};
+
+/* The real pointers behind skb_data and skb_data_end (the TCP header and the
+ * end of the segment, for the header-option callbacks) follow the UAPI bytes. */
+struct bpfvm_sock_ops_ctx {
+	struct bpfvm_uapi_sock_ops ops;
+	uint64_t data;
+	uint64_t data_end;
+};
+
 /* struct pt_regs of x86-64 as the kernel lays it out (what a kprobe sees, and
  * the start of struct bpf_perf_event_data): bpfvm's tracing contexts describe
  * an x86-64 target whatever the host, as clang's -D__TARGET_ARCH_x86 and
@@ -152,6 +215,11 @@ _Static_assert(sizeof(struct bpfvm_uapi_sk_buff) == 192, "__sk_buff layout");
 _Static_assert(offsetof(struct bpfvm_uapi_sk_buff, flow_keys) == 144, "__sk_buff layout");
 _Static_assert(offsetof(struct bpfvm_uapi_sk_buff, hwtstamp) == 184, "__sk_buff layout");
 _Static_assert(sizeof(struct bpfvm_uapi_sock_addr) == 72, "bpf_sock_addr layout");
+_Static_assert(sizeof(struct bpfvm_uapi_bpf_sock) == 80, "bpf_sock layout");
+_Static_assert(offsetof(struct bpfvm_uapi_bpf_sock, dst_ip4) == 52, "bpf_sock layout");
+_Static_assert(sizeof(struct bpfvm_uapi_sock_ops) == 224, "bpf_sock_ops layout");
+_Static_assert(offsetof(struct bpfvm_uapi_sock_ops, bytes_received) == 168, "bpf_sock_ops layout");
+_Static_assert(offsetof(struct bpfvm_uapi_sock_ops, skb_data) == 192, "bpf_sock_ops layout");
 _Static_assert(sizeof(struct bpfvm_uapi_pt_regs) == 168, "x86-64 pt_regs layout");
 _Static_assert(sizeof(struct bpfvm_uapi_perf_event_data) == 184, "bpf_perf_event_data layout");
 

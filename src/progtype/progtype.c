@@ -10,6 +10,8 @@ extern const struct bpfvm_progtype bpfvm_progtype_sched_cls;
 extern const struct bpfvm_progtype bpfvm_progtype_sched_act;
 extern const struct bpfvm_progtype bpfvm_progtype_cgroup_skb;
 extern const struct bpfvm_progtype bpfvm_progtype_cgroup_sock_addr;
+extern const struct bpfvm_progtype bpfvm_progtype_cgroup_sock;
+extern const struct bpfvm_progtype bpfvm_progtype_sock_ops;
 extern const struct bpfvm_progtype bpfvm_progtype_kprobe;
 extern const struct bpfvm_progtype bpfvm_progtype_tracepoint;
 extern const struct bpfvm_progtype bpfvm_progtype_raw_tracepoint;
@@ -22,6 +24,8 @@ static const struct bpfvm_progtype *const types[] = {
 	&bpfvm_progtype_sched_act,
 	&bpfvm_progtype_cgroup_skb,
 	&bpfvm_progtype_cgroup_sock_addr,
+	&bpfvm_progtype_cgroup_sock,
+	&bpfvm_progtype_sock_ops,
 	&bpfvm_progtype_kprobe,
 	&bpfvm_progtype_tracepoint,
 	&bpfvm_progtype_raw_tracepoint,
@@ -82,6 +86,10 @@ bool bpfvm_progtype_ctx_access_ok(const struct bpfvm_progtype *pt, uint32_t atta
 	}
 	if (size > 8 || !(mask & size) || (size & (size - 1))) {
 		*why = "access size not allowed for this field";
+		return false;
+	}
+	if (!write && (mask & CTX_NARROW_AT_START) && off != f->off) {
+		*why = "narrow read not at the field's start";
 		return false;
 	}
 	if (off % size || off + size > (uint32_t)f->off + f->size) {

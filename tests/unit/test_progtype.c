@@ -45,6 +45,21 @@ static void test_layouts(void)
 	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, dst_ip4);
 	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, state);
 	SAME_FIELD(bpfvm_uapi_bpf_sock, bpf_sock, rx_queue_mapping);
+
+	/* skb_hwtstamp (Linux 6.2) ends the struct; older headers stop before it */
+	CHECK(sizeof(struct bpf_sock_ops) == sizeof(struct bpfvm_uapi_sock_ops) ||
+	      sizeof(struct bpf_sock_ops) == offsetof(struct bpfvm_uapi_sock_ops, skb_hwtstamp));
+	CHECK_EQ_U64(offsetof(struct bpfvm_uapi_sock_ops, args), offsetof(struct bpf_sock_ops, reply));
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, family);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, is_fullsock);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, bpf_sock_ops_cb_flags);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, sk_txhash);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, bytes_received);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, sk);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, skb_data);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, skb_data_end);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, skb_len);
+	SAME_FIELD(bpfvm_uapi_sock_ops, bpf_sock_ops, skb_tcp_flags);
 #if defined(__x86_64__)
 	/* the tracing contexts describe an x86-64 target: compared where the
 	 * host's headers are x86-64's */
@@ -75,6 +90,13 @@ static void test_ids(void)
 	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_UDP6_SENDMSG, BPF_CGROUP_UDP6_SENDMSG);
 	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_UDP6_RECVMSG, BPF_CGROUP_UDP6_RECVMSG);
 	CHECK_EQ_U64(BPFVM_ATTACH_XDP, BPF_XDP);
+	CHECK_EQ_U64(BPFVM_PROG_CGROUP_SOCK, BPF_PROG_TYPE_CGROUP_SOCK);
+	CHECK_EQ_U64(BPFVM_PROG_SOCK_OPS, BPF_PROG_TYPE_SOCK_OPS);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_INET_SOCK_CREATE, BPF_CGROUP_INET_SOCK_CREATE);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_SOCK_OPS, BPF_CGROUP_SOCK_OPS);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_INET4_POST_BIND, BPF_CGROUP_INET4_POST_BIND);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_INET6_POST_BIND, BPF_CGROUP_INET6_POST_BIND);
+	CHECK_EQ_U64(BPFVM_ATTACH_CGROUP_INET_SOCK_RELEASE, BPF_CGROUP_INET_SOCK_RELEASE);
 }
 
 static void test_tables_sorted(void)
@@ -83,7 +105,8 @@ static void test_tables_sorted(void)
 					BPFVM_PROG_SCHED_CLS, BPFVM_PROG_SCHED_ACT,
 					BPFVM_PROG_CGROUP_SKB, BPFVM_PROG_CGROUP_SOCK_ADDR,
 					BPFVM_PROG_KPROBE, BPFVM_PROG_TRACEPOINT,
-					BPFVM_PROG_RAW_TRACEPOINT, BPFVM_PROG_PERF_EVENT };
+					BPFVM_PROG_RAW_TRACEPOINT, BPFVM_PROG_PERF_EVENT,
+					BPFVM_PROG_CGROUP_SOCK, BPFVM_PROG_SOCK_OPS };
 
 	for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		const struct bpfvm_progtype *pt = bpfvm_progtype_get(ids[i]);
@@ -231,6 +254,87 @@ static void test_sock_access_rules(void)
 	CHECK(bpfvm_sock_read_ok(true, offsetof(struct bpf_sock, state), 4, &why));
 }
 
+/* Linux's sock_filter_is_valid_access (bpf_sock_is_valid_access, then
+ * __sock_filter_check_attach_type) and sock_ops_is_valid_access. */
+static void test_sock_hook_rules(void)
+{
+	const struct bpfvm_progtype *sk = bpfvm_progtype_get(BPFVM_PROG_CGROUP_SOCK);
+	const struct bpfvm_progtype *so = bpfvm_progtype_get(BPFVM_PROG_SOCK_OPS);
+	const uint32_t create = BPF_CGROUP_INET_SOCK_CREATE, release = BPF_CGROUP_INET_SOCK_RELEASE;
+	const uint32_t pb4 = BPF_CGROUP_INET4_POST_BIND, pb6 = BPF_CGROUP_INET6_POST_BIND;
+	const char *why;
+	struct bpfvm_ret_range r;
+
+	if (!sk || !so) {
+		CHECK(false);
+		return;
+	}
+#define SK(at, f, extra, size, write) \
+	bpfvm_progtype_ctx_access_ok(sk, at, offsetof(struct bpf_sock, f) + (extra), size, write, &why)
+	/* bound_dev_if, mark, priority: 4-byte reads and writes at create/release */
+	CHECK(SK(create, mark, 0, 4, true));
+	CHECK(SK(release, priority, 0, 4, false));
+	CHECK(SK(0, bound_dev_if, 0, 4, true)); /* no attach type: sock_create */
+	CHECK(!SK(create, mark, 0, 2, false));
+	CHECK(!SK(pb4, mark, 0, 4, false));
+	CHECK(!SK(pb6, bound_dev_if, 0, 4, true));
+	/* the bound address and port after a bind of their family, read-only */
+	CHECK(SK(pb4, src_ip4, 2, 2, false));
+	CHECK(!SK(pb4, src_ip4, 0, 4, true));
+	CHECK(!SK(pb6, src_ip4, 0, 4, false));
+	CHECK(SK(pb6, src_ip6, 12, 4, false));
+	CHECK(!SK(pb4, src_ip6, 0, 4, false));
+	CHECK(!SK(create, src_ip6, 0, 4, false));
+	CHECK(SK(pb6, src_port, 0, 2, false));
+	CHECK(!SK(pb6, src_port, 2, 2, false));
+	CHECK(!SK(release, src_port, 0, 4, false));
+	/* the rest: read-only everywhere, narrow at the start, addresses anywhere */
+	CHECK(SK(release, family, 0, 1, false));
+	CHECK(!SK(release, family, 1, 1, false));
+	CHECK(!SK(create, family, 0, 4, true));
+	CHECK(SK(pb4, dst_port, 0, 4, false));
+	CHECK(SK(pb4, dst_port, 0, 2, false));
+	CHECK(!SK(pb4, dst_port, 2, 2, false));
+	CHECK(SK(create, dst_ip6, 7, 1, false));
+	CHECK(!SK(create, dst_ip6, 0, 8, false));
+	CHECK(SK(create, rx_queue_mapping, 0, 4, false));
+	CHECK(!SK(create, rx_queue_mapping, 0, 8, false));
+#undef SK
+	CHECK(bpfvm_progtype_ret_range(sk, pb4, &r) && r.min == 0 && r.max == 1);
+	CHECK(bpfvm_progtype_helper_allowed(sk, BPF_FUNC_get_current_pid_tgid));
+	CHECK(bpfvm_progtype_helper_allowed(sk, BPF_FUNC_perf_event_output));
+	CHECK(!bpfvm_progtype_helper_allowed(sk, BPF_FUNC_setsockopt));
+
+#define SO(f, extra, size, write) \
+	bpfvm_progtype_ctx_access_ok(so, BPF_CGROUP_SOCK_OPS, offsetof(struct bpf_sock_ops, f) + \
+				     (extra), size, write, &why)
+	CHECK(SO(reply, 0, 4, true));
+	CHECK(SO(replylong, 12, 4, false));
+	CHECK(!SO(replylong, 12, 4, true));
+	CHECK(!SO(reply, 0, 2, true));
+	CHECK(SO(sk_txhash, 0, 4, true));
+	CHECK(!SO(op, 0, 4, true));
+	CHECK(!SO(op, 0, 2, false));
+	CHECK(SO(local_ip6, 12, 4, false));
+	CHECK(SO(bytes_received, 0, 8, false));
+	CHECK(!SO(bytes_received, 4, 4, false));
+	CHECK(!SO(sk, 0, 8, false)); /* no socket to point to */
+	CHECK(SO(skb_data, 0, 8, false));
+	CHECK(!SO(skb_data_end, 0, 4, false));
+	CHECK(!SO(skb_data, 0, 8, true));
+	CHECK(SO(skb_tcp_flags, 0, 1, false));
+	CHECK(!SO(skb_tcp_flags, 1, 1, false));
+	CHECK(bpfvm_progtype_ctx_access_ok(so, 0, 216, 8, false, &why)); /* skb_hwtstamp */
+	CHECK(!bpfvm_progtype_ctx_access_ok(so, 0, 216, 4, false, &why));
+#undef SO
+	CHECK(bpfvm_progtype_ret_range(so, BPF_CGROUP_SOCK_OPS, &r) && r.max == 1);
+	CHECK(bpfvm_progtype_helper_allowed(so, BPF_FUNC_setsockopt));
+	CHECK(bpfvm_progtype_helper_allowed(so, BPF_FUNC_getsockopt));
+	CHECK(bpfvm_progtype_helper_allowed(so, BPF_FUNC_sock_ops_cb_flags_set));
+	CHECK(!bpfvm_progtype_helper_allowed(so, BPF_FUNC_get_current_pid_tgid));
+	CHECK(!bpfvm_progtype_helper_allowed(so, BPF_FUNC_skb_load_bytes));
+}
+
 int main(void)
 {
 	test_layouts();
@@ -239,5 +343,6 @@ int main(void)
 	test_access_rules();
 	test_tracing_access_rules();
 	test_sock_access_rules();
+	test_sock_hook_rules();
 	return test_exit();
 }

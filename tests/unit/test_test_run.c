@@ -250,7 +250,7 @@ static void test_sock_addr(void)
 
 static void test_load_errors(void)
 {
-	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .prog_type = 13 /* sock_ops */ };
+	struct bpfvm_prog_load_opts opts = { .sz = sizeof(opts), .prog_type = 23 /* cgroup_sysctl */ };
 	struct bpfvm_insn *insns;
 	struct bpfvm_prog *prog;
 	uint32_t cnt;
