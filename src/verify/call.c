@@ -1,10 +1,10 @@
 /* Calls and exits: helper calls checked against the helper table (argument
  * kinds, memory sizes from the map definitions, allowed for the program type),
- * their effects (return types, acquired and released references — ring-buffer
- * records and sockets —, spin locks, packet pointers forgotten after helpers that may move the
- * packet), callbacks verified as functions, bpf-to-bpf calls with their own
- * frames, and the exit rules: r0 set and in the program type's range, nothing
- * held. */
+ * their effects (return types, acquired and released references: ring-buffer
+ * records and sockets; spin locks; packet pointers forgotten after helpers that
+ * may move the packet), callbacks verified as functions, bpf-to-bpf calls with
+ * their own frames, and the exit rules: r0 set and in the program type's
+ * range, nothing held. */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
