@@ -322,8 +322,8 @@ static int test_run_sock(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 /* sock_ops programs run on the struct bpf_sock_ops given (all zeroes without
  * --ctx); the packet, when given, is the segment skb_data..skb_data_end points
  * at (from its TCP header, as Linux's header-option callbacks see it) and sets
- * skb_len. The pointer fields of the input (sk, skb_data, skb_data_end) must
- * be 0; the struct comes back out with reply, sk_txhash and
+ * skb_len; sk is always null (no kernel socket). The pointer fields of the
+ * input (sk, skb_data, skb_data_end) must be 0; the struct comes back out with reply, sk_txhash and
  * bpf_sock_ops_cb_flags as the program left them and the pointers 0. Linux
  * has no test-run for this type: this one is bpfvm's. */
 static int test_run_sock_ops(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,

@@ -180,11 +180,13 @@ struct bpfvm_uapi_sock_ops {
 };
 
 /* The real pointers behind skb_data and skb_data_end (the TCP header and the
- * end of the segment, for the header-option callbacks) follow the UAPI bytes. */
+ * end of the segment, for the header-option callbacks) and sk follow the UAPI
+ * bytes. */
 struct bpfvm_sock_ops_ctx {
 	struct bpfvm_uapi_sock_ops ops;
 	uint64_t data;
 	uint64_t data_end;
+	uint64_t sk; /* always 0: no kernel socket behind the event */
 };
 
 /* struct pt_regs of x86-64 as the kernel lays it out (what a kprobe sees, and

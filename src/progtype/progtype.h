@@ -58,6 +58,7 @@ enum bpfvm_ctx_field_kind {
 	CTX_FIELD_PKT_DATA,      /* loads give a packet pointer (start of data) */
 	CTX_FIELD_PKT_DATA_END,  /* loads give the packet end pointer */
 	CTX_FIELD_PKT_META,      /* loads give a packet pointer to the metadata */
+	CTX_FIELD_SOCK_OR_NULL,  /* loads give a socket pointer that may be null (no reference) */
 };
 
 /* Access sizes as a bit mask: bit n set = an access of (1 << n) bytes is allowed. */

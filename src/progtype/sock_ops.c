@@ -5,8 +5,10 @@
  * and the pointers), read 8 at a time, and skb_tcp_flags, which may also be
  * read narrower at its start; only reply (args[0]) and sk_txhash are written,
  * 4 bytes at a time. skb_data and skb_data_end give packet pointers to the
- * segment the header-option callbacks parse (read only). `sk` (Linux's
- * PTR_TO_SOCKET_OR_NULL) is not offered: bpfvm has no socket to point to.
+ * segment the header-option callbacks parse (read only). `sk` gives a socket
+ * pointer that may be null, to be checked before its struct bpf_sock is read
+ * (Linux's PTR_TO_SOCKET_OR_NULL, no reference to release); bpfvm has no
+ * kernel socket behind the event, so at run time it is always null.
  * Verdict: 0 or 1, as every cgroup hook's. */
 #include <stddef.h>
 
@@ -32,6 +34,8 @@ static const struct bpfvm_ctx_field fields[] = {
 	SO_RO(sacked_out),
 	{ "sk_txhash", SO_OFF(sk_txhash), 4, CTX_SZ_4, CTX_SZ_4, CTX_FIELD_SCALAR, 0, 0 },
 	SO_RO8(bytes_received), SO_RO8(bytes_acked),
+	{ "sk", SO_OFF(sk), 8, CTX_SZ_8, 0, CTX_FIELD_SOCK_OR_NULL,
+	  offsetof(struct bpfvm_sock_ops_ctx, sk), 0 },
 	{ "skb_data", SO_OFF(skb_data), 8, CTX_SZ_8, 0, CTX_FIELD_PKT_DATA,
 	  offsetof(struct bpfvm_sock_ops_ctx, data), 0 },
 	{ "skb_data_end", SO_OFF(skb_data_end), 8, CTX_SZ_8, 0, CTX_FIELD_PKT_DATA_END,

@@ -417,6 +417,13 @@ static int ctx_access(struct env *env, uint32_t insn, int regno, const struct re
 	case CTX_FIELD_PKT_META:
 		dst->type = PTR_TO_PACKET_META;
 		break;
+	case CTX_FIELD_SOCK_OR_NULL:
+		/* Linux's PTR_TO_SOCKET_OR_NULL without a reference: the socket
+		 * lives as long as the context, nothing to release */
+		dst->type = PTR_TO_SOCKET_OR_NULL;
+		dst->v = scalar_const(0);
+		dst->id = env_new_id(env);
+		return 0;
 	default:
 		return 0;
 	}

@@ -74,6 +74,7 @@ if res:
     eq((le(e[8:12]), le(e[12:16])), (8, 800), "cb_flags_set sets the context's flags (RTT)")
     eq(s32(e[16:24]), -EOPNOTSUPP, "setsockopt without a kernel socket")
     eq((s32(e[24:32]), le(e[32:36])), (-EOPNOTSUPP, 0), "getsockopt: -EOPNOTSUPP, value zeroed")
+    eq(le(e[36:40]), 0xffffffff, "skops->sk is NULL (no kernel socket)")
     out = bytes.fromhex(res.get("ctx_out", ""))
     eq(le(out[84:88]), 8, "sockops established: bpf_sock_ops_cb_flags comes back out")
 res = run("run_sock", "sockops_cb", "sockops request sock", ctx=sock_ops(4, is_fullsock=0))

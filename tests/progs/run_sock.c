@@ -5,7 +5,7 @@
  * below 1024 except on 127.0.0.1, counting the refusals.
  * sockops_cb answers TIMEOUT_INIT with an RTO of 10, asks for RTT callbacks
  * when a connection is established and records what the socket helpers
- * answer, and on PARSE_HDR_OPT_CB finds the first TCP option kind in the
+ * answer and whether sk is NULL (always, in bpfvm), and on PARSE_HDR_OPT_CB finds the first TCP option kind in the
  * segment. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -30,7 +30,7 @@ struct established {
 	__s64 setsockopt_ret;
 	__s64 getsockopt_ret;
 	__u32 optval;
-	__u32 pad;
+	__u32 sk_family; /* the socket's family, or 0xffffffff when sk is NULL */
 };
 
 struct {
@@ -110,6 +110,7 @@ int sockops_cb(struct bpf_sock_ops *skops)
 		e.getsockopt_ret = bpf_getsockopt(skops, SOL_TCP, TCP_NODELAY, &optval,
 						  sizeof(optval));
 		e.optval = optval;
+		e.sk_family = skops->sk ? skops->sk->family : 0xffffffff;
 		bpf_map_update_elem(&seen, &key, &e, BPF_ANY);
 		return 1;
 	case BPF_SOCK_OPS_PARSE_HDR_OPT_CB:

@@ -318,7 +318,9 @@ static void test_sock_hook_rules(void)
 	CHECK(SO(local_ip6, 12, 4, false));
 	CHECK(SO(bytes_received, 0, 8, false));
 	CHECK(!SO(bytes_received, 4, 4, false));
-	CHECK(!SO(sk, 0, 8, false)); /* no socket to point to */
+	CHECK(SO(sk, 0, 8, false));
+	CHECK(!SO(sk, 0, 4, false));
+	CHECK(!SO(sk, 0, 8, true));
 	CHECK(SO(skb_data, 0, 8, false));
 	CHECK(!SO(skb_data_end, 0, 4, false));
 	CHECK(!SO(skb_data, 0, 8, true));
