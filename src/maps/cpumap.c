@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "maps/array.h"
+#include "maps/target_array.h"
 #include "util/error.h"
 
 #define CPUMAP_MAX_QSIZE 16384
@@ -27,20 +28,9 @@ static int cpumap_check(const struct bpfvm_map_create_opts *o)
 	return 0;
 }
 
-static uint32_t *slot(struct bpfvm_map *map, const void *key)
-{
-	uint32_t index = *(const uint32_t *)key;
-
-	if (index >= map->max_entries)
-		return NULL;
-	return (uint32_t *)(to_array(map)->values + (size_t)index * to_array(map)->elem_size);
-}
-
 static void *cpumap_lookup(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	return v && __atomic_load_n(v, __ATOMIC_ACQUIRE) ? v : NULL;
+	return bpfvm_target_lookup(map, key, 0);
 }
 
 static int cpumap_user_lookup(struct bpfvm_map *map, const void *key, void *value,
@@ -59,14 +49,12 @@ static int cpumap_user_lookup(struct bpfvm_map *map, const void *key, void *valu
 static int cpumap_user_update(struct bpfvm_map *map, const void *key, const void *value,
 			      uint64_t flags)
 {
-	uint32_t *v = slot(map, key), q[2] = { 0, 0 }, cpu = *(const uint32_t *)key;
+	int err;
+	uint32_t *v = bpfvm_target_update_slot(map, key, flags, &err), q[2] = { 0, 0 };
+	uint32_t cpu = *(const uint32_t *)key;
 
-	if (flags > BPFVM_EXIST)
-		return bpfvm_errorf(-EINVAL, "map '%s': update flags 0x%llx", map->name,
-				    (unsigned long long)flags);
 	if (!v)
-		return bpfvm_errorf(-E2BIG, "map '%s': CPU %u is past max_entries %u", map->name,
-				    cpu, map->max_entries);
+		return err;
 	if (flags == BPFVM_NOEXIST)
 		return bpfvm_errorf(-EEXIST, "map '%s': cpu map entries always exist "
 				    "(BPF_NOEXIST)", map->name);
@@ -88,13 +76,7 @@ static int cpumap_user_update(struct bpfvm_map *map, const void *key, const void
 
 static int cpumap_user_delete(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	if (!v)
-		return bpfvm_errorf(-EINVAL, "map '%s': index %u is past max_entries %u",
-				    map->name, *(const uint32_t *)key, map->max_entries);
-	__atomic_store_n(v, 0, __ATOMIC_RELEASE);
-	return 0;
+	return bpfvm_target_delete(map, key, 0);
 }
 
 const struct bpfvm_map_ops bpfvm_cpumap_ops = {

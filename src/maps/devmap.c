@@ -8,6 +8,7 @@
 
 #include "maps/array.h"
 #include "maps/devmap.h"
+#include "maps/target_array.h"
 #include "util/error.h"
 
 int bpfvm_devmap_check(const struct bpfvm_map_create_opts *o)
@@ -35,20 +36,9 @@ int bpfvm_devmap_check_value(const struct bpfvm_map *map, const void *value)
 	return 0;
 }
 
-static uint32_t *slot(struct bpfvm_map *map, const void *key)
-{
-	uint32_t index = *(const uint32_t *)key;
-
-	if (index >= map->max_entries)
-		return NULL;
-	return (uint32_t *)(to_array(map)->values + (size_t)index * to_array(map)->elem_size);
-}
-
 static void *devmap_lookup(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	return v && __atomic_load_n(v, __ATOMIC_ACQUIRE) ? v : NULL;
+	return bpfvm_target_lookup(map, key, 0);
 }
 
 static int devmap_user_lookup(struct bpfvm_map *map, const void *key, void *value,
@@ -66,15 +56,11 @@ static int devmap_user_lookup(struct bpfvm_map *map, const void *key, void *valu
 static int devmap_user_update(struct bpfvm_map *map, const void *key, const void *value,
 			      uint64_t flags)
 {
-	uint32_t *v = slot(map, key), ifindex;
 	int err;
+	uint32_t *v = bpfvm_target_update_slot(map, key, flags, &err), ifindex;
 
-	if (flags > BPFVM_EXIST)
-		return bpfvm_errorf(-EINVAL, "map '%s': update flags 0x%llx", map->name,
-				    (unsigned long long)flags);
 	if (!v)
-		return bpfvm_errorf(-E2BIG, "map '%s': index %u is past max_entries %u", map->name,
-				    *(const uint32_t *)key, map->max_entries);
+		return err;
 	if (flags == BPFVM_NOEXIST)
 		return bpfvm_errorf(-EEXIST, "map '%s': device map entries always exist "
 				    "(BPF_NOEXIST)", map->name);
@@ -89,13 +75,7 @@ static int devmap_user_update(struct bpfvm_map *map, const void *key, const void
 
 static int devmap_user_delete(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	if (!v)
-		return bpfvm_errorf(-EINVAL, "map '%s': index %u is past max_entries %u",
-				    map->name, *(const uint32_t *)key, map->max_entries);
-	__atomic_store_n(v, 0, __ATOMIC_RELEASE);
-	return 0;
+	return bpfvm_target_delete(map, key, 0);
 }
 
 const struct bpfvm_map_ops bpfvm_devmap_ops = {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "maps/array.h"
+#include "maps/target_array.h"
 #include "util/error.h"
 
 static int xskmap_check(const struct bpfvm_map_create_opts *o)
@@ -25,20 +26,9 @@ static int xskmap_check(const struct bpfvm_map_create_opts *o)
 	return 0;
 }
 
-static uint32_t *slot(struct bpfvm_map *map, const void *key)
-{
-	uint32_t index = *(const uint32_t *)key;
-
-	if (index >= map->max_entries)
-		return NULL;
-	return (uint32_t *)(to_array(map)->values + (size_t)index * to_array(map)->elem_size);
-}
-
 static void *xskmap_lookup(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	return v && __atomic_load_n(&v[1], __ATOMIC_ACQUIRE) ? v : NULL;
+	return bpfvm_target_lookup(map, key, 1);
 }
 
 static int xskmap_user_lookup(struct bpfvm_map *map, const void *key, void *value,
@@ -54,15 +44,12 @@ static int xskmap_user_lookup(struct bpfvm_map *map, const void *key, void *valu
 static int xskmap_user_update(struct bpfvm_map *map, const void *key, const void *value,
 			      uint64_t flags)
 {
-	uint32_t *v = slot(map, key), id;
+	int err;
+	uint32_t *v = bpfvm_target_update_slot(map, key, flags, &err), id;
 	bool set;
 
-	if (flags > BPFVM_EXIST)
-		return bpfvm_errorf(-EINVAL, "map '%s': update flags 0x%llx", map->name,
-				    (unsigned long long)flags);
 	if (!v)
-		return bpfvm_errorf(-E2BIG, "map '%s': index %u is past max_entries %u", map->name,
-				    *(const uint32_t *)key, map->max_entries);
+		return err;
 	set = __atomic_load_n(&v[1], __ATOMIC_ACQUIRE);
 	if (set && flags == BPFVM_NOEXIST)
 		return bpfvm_errorf(-EEXIST, "map '%s': index %u holds a socket", map->name,
@@ -78,13 +65,7 @@ static int xskmap_user_update(struct bpfvm_map *map, const void *key, const void
 
 static int xskmap_user_delete(struct bpfvm_map *map, const void *key)
 {
-	uint32_t *v = slot(map, key);
-
-	if (!v)
-		return bpfvm_errorf(-EINVAL, "map '%s': index %u is past max_entries %u",
-				    map->name, *(const uint32_t *)key, map->max_entries);
-	__atomic_store_n(&v[1], 0, __ATOMIC_RELEASE);
-	return 0;
+	return bpfvm_target_delete(map, key, 1);
 }
 
 const struct bpfvm_map_ops bpfvm_xskmap_ops = {
