@@ -267,7 +267,7 @@ static int parse_imm32(const struct assembler *as, const char *text, int32_t *ou
 	int err;
 
 	if (strstr(text, "0x")) {
-		uint64_t v;
+		uint64_t v = 0;
 
 		if ((err = c_stoull(as, text, 16, &v)))
 			return err;
@@ -276,7 +276,7 @@ static int parse_imm32(const struct assembler *as, const char *text, int32_t *ou
 		*out = (int32_t)(uint32_t)v;
 		return 0;
 	}
-	int64_t v;
+	int64_t v = 0;
 
 	if ((err = c_stoll(as, text, &v)))
 		return err;
@@ -291,7 +291,7 @@ static int parse_imm64(const struct assembler *as, const char *text, uint64_t *o
 	if (strstr(text, "0x"))
 		return c_stoull(as, text, 16, out);
 	if (text[0] == '-') {
-		int64_t v;
+		int64_t v = 0;
 		int err = c_stoll(as, text, &v);
 
 		*out = (uint64_t)v;
@@ -305,7 +305,7 @@ static int parse_off16(const struct assembler *as, const char *text, int16_t *ou
 	int err;
 
 	if (strstr(text, "0x")) {
-		uint64_t v;
+		uint64_t v = 0;
 
 		if ((err = c_stoull(as, text, 16, &v)))
 			return err;
@@ -314,7 +314,7 @@ static int parse_off16(const struct assembler *as, const char *text, int16_t *ou
 		*out = (int16_t)(uint16_t)v;
 		return 0;
 	}
-	int64_t v;
+	int64_t v = 0;
 
 	if ((err = c_stoll(as, text, &v)))
 		return err;
@@ -494,7 +494,7 @@ static int enc_lock(struct assembler *as, char **ops, int n)
 {
 	bool fetch = n > 0 && !strcmp(ops[0], "fetch");
 	char name[16];
-	uint8_t size = BPF_DW, base, src;
+	uint8_t size = BPF_DW, base = 0, src = 0;
 	int16_t off;
 	int32_t imm = -1;
 	int err;
@@ -527,7 +527,7 @@ static int enc_lock(struct assembler *as, char **ops, int n)
 static int enc_call(struct assembler *as, char **ops, int n)
 {
 	const char *mode = n == 1 ? "helper" : ops[0], *tgt = ops[n - 1];
-	uint8_t reg;
+	uint8_t reg = 0;
 	int32_t imm;
 	int err;
 

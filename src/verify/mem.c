@@ -177,7 +177,7 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 			const struct reg *val, struct reg *dst, bool sext)
 {
 	struct frame *f = st->frames[ptr->frameno];
-	int64_t lo, hi;
+	int64_t lo = 0, hi = 0;
 	int err = stack_bounds(env, st, insn, regno, ptr, insn_off, size, &lo, &hi);
 
 	if (err)
