@@ -74,6 +74,9 @@ BPFVM_HELPER(redirect_map);
 BPFVM_HELPER(clone_redirect);
 BPFVM_HELPER(redirect_neigh);
 BPFVM_HELPER(redirect_peer);
+/* cgroup.c */
+BPFVM_HELPER(skb_under_cgroup);
+BPFVM_HELPER(current_task_under_cgroup);
 /* sock_ops.c */
 BPFVM_HELPER(setsockopt);
 BPFVM_HELPER(getsockopt);

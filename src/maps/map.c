@@ -24,6 +24,7 @@ const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type)
 	case BPFVM_MAP_TYPE_PERCPU_HASH: return &bpfvm_percpu_hash_ops;
 	case BPFVM_MAP_TYPE_PERCPU_ARRAY: return &bpfvm_percpu_array_ops;
 	case BPFVM_MAP_TYPE_STACK_TRACE: return &bpfvm_stack_trace_ops;
+	case BPFVM_MAP_TYPE_CGROUP_ARRAY: return &bpfvm_cgroup_array_ops;
 	case BPFVM_MAP_TYPE_LRU_HASH: return &bpfvm_lru_hash_ops;
 	case BPFVM_MAP_TYPE_LRU_PERCPU_HASH: return &bpfvm_lru_percpu_hash_ops;
 	case BPFVM_MAP_TYPE_LPM_TRIE: return &bpfvm_lpm_trie_ops;

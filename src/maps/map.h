@@ -141,6 +141,10 @@ long bpfvm_stack_trace_get_id(struct bpfvm_map *map, const uint64_t *ips, uint32
  * streams, not counters, so it is always an error (-E2BIG, -ENOENT, -EINVAL). */
 long bpfvm_perf_event_read(struct bpfvm_map *map, uint64_t flags);
 
+/* The cgroup id (directory inode number) in slot `index` of a cgroup array,
+ * or 0 when the slot is empty or past the end. */
+uint64_t bpfvm_cgroup_array_get(struct bpfvm_map *map, uint32_t index);
+
 /* The ops of each implemented type, by Linux map type id. */
 const struct bpfvm_map_ops *bpfvm_map_ops_get(uint32_t type);
 
@@ -149,6 +153,6 @@ extern const struct bpfvm_map_ops bpfvm_array_ops, bpfvm_percpu_array_ops, bpfvm
 	bpfvm_ringbuf_ops, bpfvm_prog_array_ops, bpfvm_array_of_maps_ops,
 	bpfvm_hash_of_maps_ops, bpfvm_queue_ops, bpfvm_stack_ops, bpfvm_devmap_ops,
 	bpfvm_devmap_hash_ops, bpfvm_perf_event_array_ops, bpfvm_stack_trace_ops,
-	bpfvm_cpumap_ops, bpfvm_xskmap_ops;
+	bpfvm_cpumap_ops, bpfvm_xskmap_ops, bpfvm_cgroup_array_ops;
 
 #endif

@@ -38,7 +38,8 @@ static const struct {
 	uint32_t id;
 } map_types[] = {
 	{ "hash", 1 }, { "array", 2 }, { "prog_array", 3 }, { "perf_event_array", 4 },
-	{ "percpu_hash", 5 }, { "percpu_array", 6 }, { "stack_trace", 7 }, { "lru_hash", 9 }, { "lpm_trie", 11 },
+	{ "percpu_hash", 5 }, { "percpu_array", 6 }, { "stack_trace", 7 }, { "cgroup_array", 8 },
+	{ "lru_hash", 9 }, { "lpm_trie", 11 },
 	{ "array_of_maps", 12 }, { "hash_of_maps", 13 }, { "queue", 22 }, { "stack", 23 },
 	{ "ringbuf", 27 },
 };
