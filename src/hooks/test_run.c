@@ -298,7 +298,7 @@ static int test_run_sock_addr(struct bpfvm_prog *prog, struct bpfvm_test_run_opt
 }
 
 /* cgroup_sock programs run on the struct bpf_sock given (all zeroes without
- * --ctx), and the struct comes back out as the program left it (mark,
+ * --ctx; the padding after dst_port zeroed), and the struct comes back out as the program left it (mark,
  * priority and bound_dev_if are what sock_create programs set). Linux has no
  * test-run for this type: this one is bpfvm's. */
 static int test_run_sock(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
@@ -313,6 +313,8 @@ static int test_run_sock(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o,
 		return bpfvm_errorf(-EINVAL, "cgroup_sock programs take no packet");
 	if (o->ctx_in)
 		memcpy(&c.sk, o->ctx_in, sizeof(c.sk));
+	/* a 4-byte read of dst_port sees zero padding, as Linux's 16-bit load */
+	c.sk.pad = 0;
 	o->retval = run_repeat(prog, &c, run, o->repeat ? o->repeat : 1, o);
 	o->data_size_out = 0;
 	return o->ctx_out ? copy_out(o->ctx_out, &o->ctx_size_out, &c.sk, sizeof(c.sk), "context")

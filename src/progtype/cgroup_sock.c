@@ -6,9 +6,9 @@
  * counts as sock_create, as Linux fixes it up at load); the bound source
  * address and port are read after a bind of their family only; everything
  * else is read-only everywhere. Narrow reads of the addresses may start at
- * any aligned byte, of the other fields only at the field's first byte.
- * One difference: Linux also takes a 1-byte read of dst_port's second byte;
- * bpfvm refuses it. Verdict: 0 reject, 1 allow. */
+ * any aligned byte, of the other fields only at the field's first byte;
+ * dst_port, a 2-byte field, may also be read as 4 bytes from its start (with
+ * the padding after it). Verdict: 0 reject, 1 allow. */
 #include <stddef.h>
 
 #include "progtype/ctx.h"
@@ -36,8 +36,8 @@ static const struct bpfvm_ctx_field fields[] = {
 	SK_RO(src_ip4, NARROW, AT(INET4_POST_BIND)),
 	SK_RO(src_ip6, NARROW, AT(INET6_POST_BIND)),
 	SK_RO(src_port, NARROW | CTX_NARROW_AT_START, AT(INET4_POST_BIND) | AT(INET6_POST_BIND)),
-	/* a 4-byte read of the port takes the padding with it, as in Linux */
-	{ "dst_port", SK_OFF(dst_port), 4, NARROW | CTX_NARROW_AT_START, 0, CTX_FIELD_SCALAR, 0, 0 },
+	/* 1 or 2 bytes anywhere in the port; 4 from its start, padding included */
+	SK_RO(dst_port, NARROW | CTX_WIDE_AT_START, 0),
 	SK_RO(dst_ip4, NARROW, 0),
 	SK_RO(dst_ip6, NARROW, 0),
 	SK_RO(state, NARROW | CTX_NARROW_AT_START, 0),

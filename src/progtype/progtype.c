@@ -92,6 +92,8 @@ bool bpfvm_progtype_ctx_access_ok(const struct bpfvm_progtype *pt, uint32_t atta
 		*why = "narrow read not at the field's start";
 		return false;
 	}
+	if (!write && (mask & CTX_WIDE_AT_START) && off == f->off && size > f->size)
+		return true;
 	if (off % size || off + size > (uint32_t)f->off + f->size) {
 		*why = "misaligned or crosses the field's end";
 		return false;

@@ -69,6 +69,10 @@ enum bpfvm_ctx_field_kind {
 /* In read_sizes: reads narrower than the field only at its first byte (Linux
  * matches such fields by their offset alone, e.g. bpf_sock.family). */
 #define CTX_NARROW_AT_START 0x10
+/* In read_sizes: a read wider than the field (of a size in the mask) is
+ * allowed at its first byte, taking the padding after it with it (Linux's
+ * 4-byte reads of bpf_sock.dst_port, a 2-byte field). */
+#define CTX_WIDE_AT_START 0x20
 
 struct bpfvm_ctx_field {
 	const char *name;

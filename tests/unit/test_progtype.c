@@ -295,6 +295,9 @@ static void test_sock_hook_rules(void)
 	CHECK(SK(pb4, dst_port, 0, 4, false));
 	CHECK(SK(pb4, dst_port, 0, 2, false));
 	CHECK(!SK(pb4, dst_port, 2, 2, false));
+	CHECK(SK(pb4, dst_port, 1, 1, false));
+	CHECK(!SK(pb4, dst_port, 2, 1, false));
+	CHECK(!SK(pb4, dst_port, 0, 8, false));
 	CHECK(SK(create, dst_ip6, 7, 1, false));
 	CHECK(!SK(create, dst_ip6, 0, 8, false));
 	CHECK(SK(create, rx_queue_mapping, 0, 4, false));
