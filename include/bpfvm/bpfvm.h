@@ -12,6 +12,7 @@
 #include "bpfvm/map.h"
 #include "bpfvm/object.h"
 #include "bpfvm/prog.h"
+#include "bpfvm/sockets.h"
 #include "bpfvm/verify.h"
 
 #endif

@@ -21,6 +21,7 @@ extern "C" {
 #endif
 
 struct bpfvm_fib;
+struct bpfvm_sockets;
 struct bpfvm_map;
 struct bpfvm_prog;
 
@@ -108,6 +109,9 @@ struct bpfvm_test_run_opts {
 	 * BPFVM_TEST_RUN_MAX_CLONES in call order; clone_cnt counts all). */
 	uint32_t clone_cnt;
 	struct bpfvm_clone clones[BPFVM_TEST_RUN_MAX_CLONES];
+	/* The sockets bpf_sk_lookup_tcp/udp and bpf_skc_lookup_tcp find
+	 * (bpfvm/sockets.h); NULL: none, every lookup returns NULL. */
+	const struct bpfvm_sockets *sockets;
 };
 
 /* Packets are limited to 64 KiB. Fails with -EINVAL for a context of the wrong

@@ -26,7 +26,7 @@ struct map_arg {
 };
 
 struct run_args {
-	const char *obj, *prog, *data, *ctx, *type, *fib;
+	const char *obj, *prog, *data, *ctx, *type, *fib, *sockets;
 	uint32_t repeat;
 	int engine;
 	bool json;
@@ -67,6 +67,8 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->type = argv[++i];
 		} else if (!strcmp(o, "--fib") && has1) {
 			a->fib = argv[++i];
+		} else if (!strcmp(o, "--sockets") && has1) {
+			a->sockets = argv[++i];
 		} else if (!strcmp(o, "--repeat") && has1) {
 			if (parse_u32(argv[++i], &a->repeat) || a->repeat == 0)
 				return cli_fail("--repeat: '%s' is not a count from 1 to %u", argv[i],
@@ -90,45 +92,77 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 	if (!a->obj)
 		return cli_fail("usage: bpfvm run OBJ --prog NAME [--data FILE] [--ctx FILE] "
 				"[--repeat N] [--engine interp|jit] [--map NAME KEYHEX VALUEHEX]... "
-				"[--type T] [--fib FILE] [--json]");
+				"[--type T] [--fib FILE] [--sockets FILE] [--json]");
 	if (!a->prog)
 		return cli_fail("run: --prog NAME is required");
+	return 0;
+}
+
+/* A text file for --fib or --sockets, NUL-terminated. */
+static int read_text(const char *path, const char *opt, char **out)
+{
+	uint8_t *text = NULL;
+	size_t len = 0;
+	char *s;
+
+	if (cli_read_file(path, &text, &len))
+		return cli_fail("%s: %s", opt, bpfvm_last_error());
+	if (memchr(text, 0, len)) {
+		free(text);
+		return cli_fail("%s: %s: not a text file", opt, path);
+	}
+	s = realloc(text, len + 1);
+	if (!s) {
+		free(text);
+		return cli_fail("%s: out of memory", opt);
+	}
+	s[len] = 0;
+	*out = s;
 	return 0;
 }
 
 /* --fib FILE: the text form of bpfvm_fib_parse. */
 static int load_fib(const char *path, struct bpfvm_fib **out)
 {
-	uint8_t *text = NULL;
-	size_t len = 0;
+	char *text;
 	int err;
 
 	*out = NULL;
 	if (!path)
 		return 0;
-	if (cli_read_file(path, &text, &len))
-		return cli_fail("--fib: %s", bpfvm_last_error());
-	if (memchr(text, 0, len)) {
-		free(text);
-		return cli_fail("--fib: %s: not a text file", path);
-	}
+	if ((err = read_text(path, "--fib", &text)))
+		return err;
 	err = bpfvm_fib_new(out);
-	if (!err) {
-		char *s = realloc(text, len + 1);
-
-		if (s) {
-			text = (uint8_t *)s;
-			s[len] = 0;
-			err = bpfvm_fib_parse(*out, s, path);
-		} else {
-			err = -ENOMEM;
-		}
-	}
+	if (!err)
+		err = bpfvm_fib_parse(*out, text, path);
 	free(text);
 	if (err) {
 		bpfvm_fib_free(*out);
 		*out = NULL;
 		return cli_fail("--fib: %s", bpfvm_last_error());
+	}
+	return 0;
+}
+
+/* --sockets FILE: the text form of bpfvm_sockets_parse. */
+static int load_sockets(const char *path, struct bpfvm_sockets **out)
+{
+	char *text;
+	int err;
+
+	*out = NULL;
+	if (!path)
+		return 0;
+	if ((err = read_text(path, "--sockets", &text)))
+		return err;
+	err = bpfvm_sockets_new(out);
+	if (!err)
+		err = bpfvm_sockets_parse(*out, text, path);
+	free(text);
+	if (err) {
+		bpfvm_sockets_free(*out);
+		*out = NULL;
+		return cli_fail("--sockets: %s", bpfvm_last_error());
 	}
 	return 0;
 }
@@ -396,6 +430,7 @@ int cmd_run(int argc, char **argv)
 	struct bpfvm_object *obj = NULL;
 	struct bpfvm_instance *inst = NULL;
 	struct bpfvm_fib *fib = NULL;
+	struct bpfvm_sockets *sockets = NULL;
 	struct bpfvm_prog *prog;
 	uint8_t *data = NULL, *ctx = NULL, *out = NULL, *ctx_out = NULL;
 	size_t data_len = 0, ctx_len = 0;
@@ -405,7 +440,8 @@ int cmd_run(int argc, char **argv)
 	if ((err = parse_args(argc, argv, &a)))
 		return err;
 	if ((err = read_input(a.data, "--data", &data, &data_len)) ||
-	    (err = read_input(a.ctx, "--ctx", &ctx, &ctx_len)) || (err = load_fib(a.fib, &fib)))
+	    (err = read_input(a.ctx, "--ctx", &ctx, &ctx_len)) || (err = load_fib(a.fib, &fib)) ||
+	    (err = load_sockets(a.sockets, &sockets)))
 		goto out;
 	if (data_len > BPFVM_TEST_RUN_MAX_PACKET) {
 		err = cli_fail("--data: packet of %zu bytes exceeds the limit of %u", data_len,
@@ -464,6 +500,7 @@ int cmd_run(int argc, char **argv)
 	o.ctx_size_out = (uint32_t)ctx_len;
 	o.repeat = a.repeat;
 	o.fib = fib;
+	o.sockets = sockets;
 	if (bpfvm_prog_test_run(prog, &o)) {
 		err = cli_fail("%s: %s: %s", a.obj, a.prog, bpfvm_last_error());
 		goto out;
@@ -474,6 +511,7 @@ out:
 	bpfvm_instance_free(inst);
 	bpfvm_object_free(obj);
 	bpfvm_fib_free(fib);
+	bpfvm_sockets_free(sockets);
 	free(data);
 	free(ctx);
 	free(out);

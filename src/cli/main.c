@@ -20,13 +20,17 @@ static const struct cli_command commands[] = {
 	{ "verify", "verify OBJ [--prog NAME] [--type PROGTYPE] [--json] [--stats]", cmd_verify },
 	{ "run", "run OBJ --prog NAME [--data FILE] [--ctx FILE] [--repeat N] "
 		 "[--engine interp|jit] [--map NAME KEYHEX VALUEHEX]... [--type T] [--fib FILE] "
-		 "[--json]\n"
+		 "[--sockets FILE] [--json]\n"
 		 "      --fib FILE: devices, routes and neighbours for bpf_fib_lookup, a line each:\n"
 		 "        iface IFINDEX [mtu N] [mac MAC] [addr IP]... [noforward]\n"
 		 "        route [local|blackhole|unreachable|prohibit] PREFIX [via IP] [dev IFINDEX]\n"
 		 "              [metric N] [mtu N] [table N] [src IP]\n"
 		 "        neigh IP lladdr MAC dev IFINDEX\n"
-		 "      (without it: only the loopback device, ifindex 1, and no routes)",
+		 "      (without it: only the loopback device, ifindex 1, and no routes)\n"
+		 "      --sockets FILE: the sockets bpf_sk_lookup_tcp/udp find, a line each:\n"
+		 "        tcp listen ADDR:PORT | tcp established ADDR:PORT ADDR:PORT |\n"
+		 "        udp ADDR:PORT [ADDR:PORT], then [mark N] [priority N]; [IPV6]:PORT\n"
+		 "      (without it: no sockets, every lookup returns NULL)",
 	  cmd_run },
 };
 

@@ -404,6 +404,8 @@ int bpfvm_prog_test_run(struct bpfvm_prog *prog, struct bpfvm_test_run_opts *o)
 
 	if (o->sz >= offsetof(struct bpfvm_test_run_opts, fib) + sizeof(o->fib) && o->fib)
 		hook.fib = o->fib;
+	if (o->sz >= offsetof(struct bpfvm_test_run_opts, sockets) + sizeof(o->sockets))
+		hook.sockets = o->sockets;
 
 	if (o->data_size_in > BPFVM_TEST_RUN_MAX_PACKET)
 		return bpfvm_errorf(-E2BIG, "packet of %u bytes exceeds the limit of %u",

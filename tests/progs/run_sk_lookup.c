@@ -2,9 +2,10 @@
  * selftests use them: a tc program looks up the TCP socket of a packet's
  * 4-tuple (the tuple read from the packet's IPv4 addresses and ports), reads
  * its state, steers the packet to it with bpf_sk_assign and releases it; an XDP program does the same for UDP, and
- * skc_lookup_tcp's sock_common. Which path ran is recorded in `seen`: bpfvm
- * has no sockets, so every lookup must take the "no socket" path (slot 0 = 1),
- * as Linux does for a packet no local socket matches. */
+ * skc_lookup_tcp's sock_common. Which path ran, and what the socket's fields
+ * hold, is recorded in `seen`: without sockets (`bpfvm run` without
+ * --sockets) every lookup takes the "no socket" path (slot 0 = 1), as Linux
+ * does for a packet no local socket matches. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -15,7 +16,7 @@
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 4);
+	__uint(max_entries, 8);
 	__type(key, __u32);
 	__type(value, __u64);
 } seen SEC(".maps");
@@ -60,7 +61,11 @@ int tc_sk_lookup(struct __sk_buff *skb)
 	}
 	state = sk->state;
 	note(1, (__u64)sk->family << 32 | state);
-	bpf_sk_assign(skb, sk, 0);
+	note(4, (__u64)sk->mark << 32 | sk->src_port);
+	note(5, (__u64)sk->dst_ip4 << 32 | sk->src_ip4);
+	note(6, (__u64)sk->type << 40 | (__u64)sk->protocol << 32 | sk->dst_port);
+	note(7, sk->priority);
+	note(3, bpf_sk_assign(skb, sk, 0));
 	bpf_sk_release(sk);
 	return TC_ACT_SHOT;
 }
