@@ -298,25 +298,98 @@ static int check_arg(struct env *env, struct vstate *st, uint32_t insn, struct c
 	}
 }
 
-/* A callback may run any number of times, so the frame its context points
- * into is made to hold whatever it may write: initialised bytes become
- * unknown, uninitialised ones stay so. */
-static void havoc_frame(struct vstate *st, const struct reg *ctx)
+static struct cb_writes *cb_writes_of(struct env *env, uint32_t callsite)
 {
-	struct frame *f;
+	struct cb_writes *w;
 
-	if (ctx->type != PTR_TO_STACK)
-		return;
-	f = st->frames[ctx->frameno];
-	for (uint32_t s = 0; s < f->nslots; s++) {
-		struct slot *sl = &f->slots[s];
+	for (uint32_t i = 0; i < env->ncb_writes; i++)
+		if (env->cb_writes[i].callsite == callsite)
+			return &env->cb_writes[i];
+	if (env->ncb_writes == env->cb_writes_cap) {
+		uint32_t cap = env->cb_writes_cap ? env->cb_writes_cap * 2 : 4;
 
-		if (sl->spill_size)
-			slot_scrub(sl);
-		for (int b = 0; b < SLOT_SIZE; b++)
-			if (sl->kind[b] == STACK_ZERO)
-				sl->kind[b] = STACK_MISC;
+		w = realloc(env->cb_writes, cap * sizeof(*w));
+		if (!w)
+			return NULL;
+		env->cb_writes = w;
+		env->cb_writes_cap = cap;
 	}
+	w = &env->cb_writes[env->ncb_writes++];
+	memset(w, 0, sizeof(*w));
+	w->callsite = callsite;
+	return w;
+}
+
+/* A callback may run any number of times: it is verified from the caller's
+ * state with the bytes its runs may write forgotten, W, and the path goes on
+ * past the call with W forgotten. W is found as Linux finds the state after
+ * any number of runs, by iteration: the callback is entered with the bytes
+ * noted so far, and once all its paths are done (the call is queued again
+ * below them, push_callback_revisit), entered again if they wrote new ones.
+ * Pruning only ever covers a path in a callback by a finished state of the
+ * same frames (same call sites, stack pointers at the same offsets), whose
+ * writes were noted here under the same call site and depth: so the union
+ * holds every byte any run from the entry state may write. */
+int cb_note_write(struct env *env, struct vstate *st, uint32_t k, int64_t lo, int64_t hi)
+{
+	if (lo < -BPFVM_STACK_SIZE)
+		lo = -BPFVM_STACK_SIZE;
+	if (hi > 0)
+		hi = 0;
+	for (uint32_t j = k + 1; j < st->nframes; j++) {
+		struct cb_writes *w;
+
+		if (!st->frames[j]->callback)
+			continue;
+		w = cb_writes_of(env, st->frames[j]->callsite);
+		if (!w)
+			return -ENOMEM;
+		for (int64_t o = lo; o < hi; o++) {
+			uint32_t b = (uint32_t)(o + BPFVM_STACK_SIZE);
+			uint64_t *word = &w->bytes[j - k - 1][b / 64];
+
+			if (!(*word & (1ull << (b % 64)))) {
+				*word |= 1ull << (b % 64);
+				w->gen++;
+			}
+		}
+	}
+	return 0;
+}
+
+int cb_forget_writes(struct env *env, struct vstate *st, uint32_t callsite)
+{
+	struct cb_writes *w = cb_writes_of(env, callsite);
+
+	if (!w)
+		return -ENOMEM;
+	/* the callbacks ran in frame st->nframes: depth d is frame nframes - d */
+	for (uint32_t d = 1; d <= st->nframes; d++) {
+		uint32_t k = st->nframes - d;
+		struct frame *f = st->frames[k];
+
+		for (int32_t o = -BPFVM_STACK_SIZE; o < 0; o++) {
+			uint32_t b = (uint32_t)(o + BPFVM_STACK_SIZE);
+			struct slot *sl;
+			uint8_t *kind;
+			int err;
+
+			if (!(w->bytes[d - 1][b / 64] & (1ull << (b % 64))))
+				continue;
+			err = cb_note_write(env, st, k, o, o + 1);
+			if (err)
+				return err;
+			sl = stack_slot(f, o);
+			if (!sl)
+				continue;
+			kind = stack_byte(f, o);
+			if (*kind == STACK_SPILL)
+				slot_scrub(sl);
+			if (*kind != STACK_INVALID)
+				*kind = STACK_MISC;
+		}
+	}
+	return 0;
 }
 
 /* Whether subprogram sp, or one it calls, may call a helper that moves the
@@ -391,11 +464,29 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 	struct frame *f = cur_frame(st);
 	struct call_meta m = { .map = -1, .cb_insn = -1 };
 	struct reg *r0 = &f->regs[0];
+	bool resuming = env->cb_resuming, settled = false;
 	int err;
 
+	env->cb_resuming = false;
 	m.proto = env->proto(in->imm);
 	if (!m.proto)
 		return verr(env, insn, "unknown helper %d", in->imm);
+	if (m.proto->flags & HELPER_F_CALLBACK) {
+		/* nothing below adds to this call's writes: a callback of
+		 * its own is not running */
+		struct cb_writes *w = cb_writes_of(env, insn);
+
+		if (!w)
+			return -ENOMEM;
+		/* no new byte since the callbacks were last entered from
+		 * here: go on past the call, after any number of runs */
+		settled = resuming && w->gen == env->cb_resume_gen;
+		if (!settled) {
+			err = push_callback_revisit(env, st, insn, w->gen);
+			if (err)
+				return err;
+		}
+	}
 	if (env->pt && env->pt->helper_cnt && !bpfvm_progtype_helper_allowed(env->pt, in->imm))
 		return verr(env, insn, "helper %s (%d) is not allowed in %s programs", m.proto->name,
 			    in->imm, env->pt->name);
@@ -508,15 +599,13 @@ int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_
 	if (m.proto->flags & HELPER_F_CALLBACK) {
 		if (m.cb_insn < 0)
 			return verr(env, insn, "%s needs a callback", m.proto->name);
-		havoc_frame(st, &m.cb_ctx);
 		if (may_move_packet(env, subprog_index(env, (uint32_t)m.cb_insn), 0)) {
 			struct ref_kill k = { 0, true };
 
 			kill_regs(st, &k);
 		}
-		/* after any number of calls, including none */
-		err = push_branch(env, st, insn + 1);
-		if (err)
+		err = cb_forget_writes(env, st, insn);
+		if (err || settled)
 			return err;
 		return enter_callback(env, st, insn, &m, next);
 	}

@@ -40,6 +40,20 @@ struct checkpoint_list {
 
 struct pending {
 	struct vstate *st;
+	/* a callback-taking helper call (insn + 1; 0: none) taken up again
+	 * once the callbacks entered from it are verified, and the generation
+	 * of its writes they were entered with */
+	uint32_t cb_callsite, cb_gen;
+};
+
+/* Bytes of the callers' stacks written by the callbacks entered at one
+ * helper call, over every path through them (their callees' writes and
+ * helpers' included); bytes[d - 1] is the frame d levels below the
+ * callback's, bit i of it byte -BPFVM_STACK_SIZE + i. */
+struct cb_writes {
+	uint32_t callsite;
+	uint32_t gen;   /* bumped whenever a byte is added */
+	uint64_t bytes[BPFVM_MAX_CALL_DEPTH][BPFVM_STACK_SIZE / 64];
 };
 
 struct acquired {
@@ -92,6 +106,13 @@ struct env {
 	 * name what a path failed to release */
 	struct acquired *acquired;
 	uint32_t nacquired, acquired_cap;
+
+	struct cb_writes *cb_writes;
+	uint32_t ncb_writes, cb_writes_cap;
+	/* the next helper call is taken up again (push_callback_revisit) with
+	 * its callbacks' writes at generation cb_resume_gen */
+	bool cb_resuming;
+	uint32_t cb_resume_gen;
 
 	uint32_t id_gen;
 	uint64_t processed;
@@ -151,6 +172,12 @@ void stack_record_depth(struct env *env, struct vstate *st, const struct reg *pt
 int entry_state(struct env *env, struct frame *f);
 
 int check_helper_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
+/* Stack bytes [lo, hi) of frame k are (or may be) written: every callback
+ * running above frame k notes it for the path past its helper call. */
+int cb_note_write(struct env *env, struct vstate *st, uint32_t k, int64_t lo, int64_t hi);
+/* The bytes the callbacks of the helper call at `callsite` may write become
+ * unknown in st's frames (initialised ones; uninitialised ones stay so). */
+int cb_forget_writes(struct env *env, struct vstate *st, uint32_t callsite);
 int check_subprog_call(struct env *env, struct vstate *st, uint32_t insn, uint32_t *next);
 /* A legacy packet load (BPF_LD | BPF_ABS / BPF_IND), ld_pkt.c. */
 int check_ld_pkt(struct env *env, struct vstate *st, uint32_t insn);
@@ -162,6 +189,10 @@ const char *ref_kind_name(const struct env *env, uint32_t ref);
 uint32_t env_new_id(struct env *env);
 /* Queues a copy of st to continue at insn; the copy shares st's checkpoint. */
 int push_branch(struct env *env, struct vstate *st, uint32_t insn);
+/* Queues st, about to make the callback-taking helper call at `callsite`, to
+ * make it again once every path through the callbacks entered now (queued
+ * later) is explored, with their writes at generation `gen`. */
+int push_callback_revisit(struct env *env, struct vstate *st, uint32_t callsite, uint32_t gen);
 /* A register linked by `id` with offset `delta` now holds v: every register
  * or spill with this id learns its own value from it. */
 void propagate_scalar_id(struct vstate *st, uint32_t id, int32_t delta, const struct scalar *v);

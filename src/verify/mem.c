@@ -180,6 +180,8 @@ static int stack_access(struct env *env, struct vstate *st, uint32_t insn, int r
 	int64_t lo = 0, hi = 0;
 	int err = stack_bounds(env, st, insn, regno, ptr, insn_off, size, &lo, &hi);
 
+	if (!err && write)
+		err = cb_note_write(env, st, ptr->frameno, lo, hi);
 	if (err)
 		return err;
 	if (!scalar_is_const(&ptr->v)) {
@@ -587,6 +589,9 @@ int check_helper_mem(struct env *env, struct vstate *st, uint32_t insn, int argn
 			return err;
 		if (!write)
 			return stack_check_init(env, f, insn, lo, hi, false);
+		err = cb_note_write(env, st, ptr->frameno, lo, hi);
+		if (err)
+			return err;
 		if (scalar_is_const(&ptr->v)) {
 			stack_clobber(f, lo, lo + (int64_t)size_min, true);
 			stack_clobber(f, lo + (int64_t)size_min, hi, false);

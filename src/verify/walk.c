@@ -71,8 +71,21 @@ int push_branch(struct env *env, struct vstate *st, uint32_t insn)
 		env->stack = n;
 		env->stack_cap = cap;
 	}
-	env->stack[env->nstack++].st = c;
+	env->stack[env->nstack].st = c;
+	env->stack[env->nstack].cb_callsite = 0;
+	env->stack[env->nstack++].cb_gen = 0;
 	return 0;
+}
+
+int push_callback_revisit(struct env *env, struct vstate *st, uint32_t callsite, uint32_t gen)
+{
+	int err = push_branch(env, st, callsite);
+
+	if (!err) {
+		env->stack[env->nstack - 1].cb_callsite = callsite + 1;
+		env->stack[env->nstack - 1].cb_gen = gen;
+	}
+	return err;
 }
 
 /* A path ended (exit, pruned, dead): its checkpoints lose one open branch. */
@@ -821,6 +834,7 @@ static int step(struct env *env, struct vstate **stp, uint32_t insn, uint32_t *n
 static int walk(struct env *env, struct vstate *st)
 {
 	int err = 0;
+	bool resume = false;
 
 	while (st) {
 		uint32_t insn = st->insn;
@@ -833,7 +847,7 @@ static int walk(struct env *env, struct vstate *st)
 					   "processed", PROCESSED_LIMIT);
 				goto out;
 			}
-			if (env->flags[insn] & INSN_PRUNE) {
+			if ((env->flags[insn] & INSN_PRUNE) && !resume) {
 				err = visit_prune_point(env, st, insn);
 				if (err < 0)
 					goto out;
@@ -845,6 +859,7 @@ static int walk(struct env *env, struct vstate *st)
 			env->flags[insn] |= INSN_SEEN;
 			if (insn_is_jmp(&env->insns[insn]))
 				env->jmps++;
+			resume = false;
 			err = step(env, &st, insn, &next);
 			if (err < 0)
 				goto out;
@@ -856,7 +871,16 @@ static int walk(struct env *env, struct vstate *st)
 			st->insn = insn;
 		}
 		path_done(env, st);
-		st = env->nstack ? env->stack[--env->nstack].st : NULL;
+		st = NULL;
+		if (env->nstack) {
+			struct pending *p = &env->stack[--env->nstack];
+
+			st = p->st;
+			/* the same helper call again, not a new visit of it */
+			resume = p->cb_callsite != 0;
+			env->cb_resuming = resume;
+			env->cb_resume_gen = p->cb_gen;
+		}
 	}
 out:
 	if (st)
@@ -913,6 +937,7 @@ static void env_free(struct env *env)
 	free(env->stack);
 	free(env->all);
 	free(env->acquired);
+	free(env->cb_writes);
 	free(env->flags);
 	need_free(env);
 	free(env->subprog_of);

@@ -43,6 +43,12 @@ static const char *const bpfvm_more_permissive[] = {
 	"for_each_map_elem reading key and value",
 	"packet pointers survive bpf_loop",
 	"the context kept in r6 across bpf_loop, loaded in the main program",
+	"bpf_loop callback writes next to the spilled context pointer",
+	"bpf_loop callback uses the context pointer spilled in its context",
+	"bpf_loop callback writes at a variable offset clear of the pointer",
+	"bpf_loop callback whose subprogram writes next to the pointer",
+	"for_each_map_elem callback writes next to the spilled context pointer",
+	"nested bpf_loop: the inner callback writes next to the outer caller's pointer",
 	/* Linux marks r0 unknown after a legacy packet load; bpfvm knows the
 	 * zero-extended value fits the load's width */
 	"byte load indexes a 256-byte value",
@@ -54,6 +60,7 @@ static const char *const bpfvm_more_permissive[] = {
 	 * subprogram's BTF return type; bpfvm walks the failed load's return 0 */
 	"in a subprogram, the context passed in r1",
 	"a subprogram's 0 return is checked by the caller",
+	"in a bpf_loop callback: the context reached through the caller's stack",
 };
 
 static long sys_bpf(int cmd, union bpf_attr *attr)
