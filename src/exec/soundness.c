@@ -48,6 +48,9 @@ struct gen {
 	bool sub_clobber;
 	uint32_t cbs[MAX_FIXUPS], ncb;   /* lddw of the bpf_loop callback */
 	uint32_t cb_k, cb_bound, cb_size, cb_ret;
+	/* the callback also stores its index at ctx[index + cb_wk] */
+	bool cb_write;
+	uint32_t cb_wk, cb_wsize;
 	bool skb; /* SCHED_CLS: the context is spilled at CTX_SLOT */
 };
 
@@ -588,18 +591,31 @@ static void emit_sub(struct gen *g)
 }
 
 /* bpf_loop over a 32-byte buffer of this frame: the callback bounds the
- * index it is given and reads the buffer (see emit_callback). */
+ * index it is given, reads the buffer and may write it (see emit_callback).
+ * The caller may keep a pointer (to fp-48) in the buffer and store through it
+ * after the call: only safe when no run of the callback can overwrite it. */
 static void block_bpf_loop(struct gen *g)
 {
+	int16_t spill = 0;
+
 	if (!g->ncb) {
 		g->cb_size = sizes[pick(g, 4)];
 		g->cb_bound = pick(g, 32);
 		g->cb_k = (uint32_t)edge_off(g, 32 - (int32_t)g->cb_bound, (uint8_t)g->cb_size);
 		g->cb_ret = chance(g, 8) ? 2 : pick(g, 2);
+		g->cb_write = chance(g, 2);
+		g->cb_wsize = sizes[pick(g, 4)];
+		g->cb_wk = (uint32_t)edge_off(g, 32 - (int32_t)g->cb_bound, (uint8_t)g->cb_wsize);
 	}
 	for (int16_t off = -32; off < 0; off += 8)
 		if (!chance(g, 16))
 			emit(g, BPF_ST | BPF_MEM | BPF_DW, 10, 0, off, 0);
+	if (chance(g, 2)) {
+		spill = (int16_t)(-32 + 8 * (int16_t)pick(g, 4));
+		mov_reg(g, 0, 10);
+		alu(g, BPF_ALU64, BPF_ADD, 0, -48);
+		emit(g, BPF_STX | BPF_MEM | BPF_DW, 10, 0, spill, 0);
+	}
 	load_r8(g);
 	if (chance(g, 2)) {
 		emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 1, 0, 0, 1 + (int32_t)pick(g, 40));
@@ -618,14 +634,21 @@ static void block_bpf_loop(struct gen *g)
 	alu(g, BPF_ALU64, BPF_ADD, 3, -32);
 	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 4, 0, 0, 0);
 	emit(g, BPF_JMP | BPF_CALL, 0, 0, 0, 181);
+	if (spill) {
+		emit(g, BPF_LDX | BPF_MEM | BPF_DW, 0, 10, spill, 0);
+		emit(g, BPF_ST | BPF_MEM | BPF_DW, 0, 0, 0, 0);
+	}
 }
 
-/* callback(index r1, ctx r2): if index > bound return; read ctx[index + k] */
+/* callback(index r1, ctx r2): if index > bound return; read ctx[index + k],
+ * maybe write ctx[index + wk] */
 static void emit_callback(struct gen *g)
 {
-	emit(g, BPF_JMP | BPF_K | BPF_JGT, 1, 0, 2, (int32_t)g->cb_bound);
+	emit(g, BPF_JMP | BPF_K | BPF_JGT, 1, 0, g->cb_write ? 3 : 2, (int32_t)g->cb_bound);
 	add_reg(g, 2, 1);
 	emit(g, (uint8_t)(BPF_LDX | BPF_MEM | g->cb_size), 0, 2, (int16_t)g->cb_k, 0);
+	if (g->cb_write)
+		emit(g, (uint8_t)(BPF_STX | BPF_MEM | g->cb_wsize), 2, 1, (int16_t)g->cb_wk, 0);
 	emit(g, BPF_ALU64 | BPF_K | BPF_MOV, 0, 0, 0, (int32_t)g->cb_ret);
 	emit(g, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }

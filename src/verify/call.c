@@ -427,6 +427,15 @@ static int enter_callback(struct env *env, struct vstate *st, uint32_t insn,
 		return verr(env, insn, "callbacks of %s are not supported", m->proto->name);
 	if (st->nframes == BPFVM_MAX_CALL_DEPTH)
 		return verr(env, insn, "call chain deeper than %d frames", BPFVM_MAX_CALL_DEPTH);
+	/* References held by the caller stay out of the callback's reach: a
+	 * release there would not be seen past the call */
+	for (uint32_t i = 0; i < st->nframes; i++)
+		for (uint32_t s = 0; s < st->frames[i]->nslots; s++) {
+			struct slot *sl = &st->frames[i]->slots[s];
+
+			if (sl->spill_size && sl->spill.ref_id)
+				slot_scrub(sl);
+		}
 	f = frame_new(insn, subprog_index(env, cb));
 	if (!f)
 		return -ENOMEM;
