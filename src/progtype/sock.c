@@ -1,57 +1,45 @@
-/* The fields of struct bpf_sock and how they may be read: Linux lets the
- * addresses be read in 1-, 2- or 4-byte pieces anywhere within them, the
- * other narrow-readable fields only from their first byte, bound_dev_if, mark
- * and priority only whole, and dst_port (a 16-bit field followed by 16 bits
- * of padding) as 1 or 2 bytes, or as 4 from its start. A sock_common has no
- * type, protocol, mark or priority. */
-#include <stddef.h>
-
-#include "progtype/progtype.h"
+/* A socket pointer's struct bpf_sock (bpf_sk_lookup_*'s result, sock_ops'
+ * sk) as a read-only context: sock.h's field rules laid out as a context
+ * table, so that the same access check as every program type's context
+ * decides the read sizes, and a sock_common's missing fields are refused
+ * before it. */
 #include "progtype/sock.h"
 
-#define NARROW (CTX_SZ_1 | CTX_SZ_2 | CTX_SZ_4)
-#define F(n, start, any, common)                                                         \
-	{ #n, offsetof(struct bpfvm_uapi_bpf_sock, n),                                    \
-	  sizeof(((struct bpfvm_uapi_bpf_sock *)0)->n), start, any, common }
+#define FIELD(name, read_sizes, in_sock_common)                                          \
+	{ #name, BPFVM_SOCK_OFF(name), BPFVM_SOCK_SIZE(name), read_sizes, 0,              \
+	  CTX_FIELD_SCALAR, 0, 0 },
+#define COMMON(name, read_sizes, in_sock_common) in_sock_common,
 
-static const struct bpfvm_sock_field fields[] = {
-	F(bound_dev_if, CTX_SZ_4, 0, true),
-	F(family, NARROW, 0, true),
-	F(type, NARROW, 0, false),
-	F(protocol, NARROW, 0, false),
-	F(mark, CTX_SZ_4, 0, false),
-	F(priority, CTX_SZ_4, 0, false),
-	F(src_ip4, NARROW, NARROW, true),
-	F(src_ip6, NARROW, NARROW, true),
-	F(src_port, NARROW, 0, true),
-	F(dst_port, NARROW, CTX_SZ_1 | CTX_SZ_2, true),
-	F(dst_ip4, NARROW, NARROW, true),
-	F(dst_ip6, NARROW, NARROW, true),
-	F(state, NARROW, 0, true),
-	F(rx_queue_mapping, NARROW, 0, true),
+static const struct bpfvm_ctx_field fields[] = { BPFVM_SOCK_FIELDS(FIELD) };
+static const bool in_common[] = { BPFVM_SOCK_FIELDS(COMMON) };
+
+static const struct bpfvm_progtype sock_fields = {
+	.name = "bpf_sock",
+	.ctx_size = sizeof(struct bpfvm_uapi_bpf_sock),
+	.fields = fields,
+	.field_cnt = sizeof(fields) / sizeof(fields[0]),
 };
 
 bool bpfvm_sock_read_ok(bool common, uint32_t off, uint32_t size, const char **why)
 {
+	const struct bpfvm_ctx_field *f;
+
 	if (size > 8 || !size || (size & (size - 1)) || off % size) {
 		*why = "misaligned or of a size no field has";
 		return false;
 	}
-	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
-		const struct bpfvm_sock_field *f = &fields[i];
-
-		if (off < f->off || off >= (uint32_t)f->off + f->size)
-			continue;
-		if (common && !f->common) {
-			*why = "not a field of struct sock_common";
-			return false;
-		}
-		if ((off == f->off && (f->start_sizes & size)) ||
-		    ((f->any_sizes & size) && off + size <= (uint32_t)f->off + f->size))
-			return true;
+	f = bpfvm_progtype_field(&sock_fields, off);
+	if (!f) {
+		*why = "no field of struct bpf_sock at this offset";
+		return false;
+	}
+	if (common && !in_common[f - fields]) {
+		*why = "not a field of struct sock_common";
+		return false;
+	}
+	if (!bpfvm_progtype_ctx_access_ok(&sock_fields, 0, off, size, false, why)) {
 		*why = "access size not allowed at this offset of the field";
 		return false;
 	}
-	*why = "no field of struct bpf_sock at this offset";
-	return false;
+	return true;
 }
