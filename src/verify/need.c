@@ -488,6 +488,16 @@ struct flow {
 	uint64_t slots;
 };
 
+/* The registers before a call, from those after it: a bpf-to-bpf call reads
+ * r1-r5 and keeps r6-r9; a helper reads its arguments and sets r0-r5. Both
+ * analyses below share this. */
+static uint16_t call_regs(const struct env *env, const struct bpfvm_insn *in, uint16_t out)
+{
+	if (in->src_reg == BPF_PSEUDO_CALL)
+		return (uint16_t)((out & CALLEE_SAVED) | ARGS_MASK);
+	return (uint16_t)((out & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+}
+
 /* Liveness: registers and slots read before being written on some path. */
 static struct flow live_transfer(const struct env *env, const struct spfact *fact, uint32_t i,
 				 struct flow out)
@@ -539,10 +549,7 @@ static struct flow live_transfer(const struct env *env, const struct spfact *fac
 		return n;
 	case BPF_CALL:
 		n.slots |= fact->call_read;
-		if (in->src_reg == BPF_PSEUDO_CALL)
-			n.regs = (uint16_t)((out.regs & CALLEE_SAVED) | ARGS_MASK);
-		else
-			n.regs = (uint16_t)((out.regs & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+		n.regs = call_regs(env, in, out.regs);
 		return n;
 	case BPF_EXIT:
 		return (struct flow){ 1u, 0 };
@@ -616,10 +623,7 @@ static struct flow need_common(const struct env *env, const struct spfact *fact,
 		return n;
 	case BPF_CALL:
 		n.slots |= fact->call_value;
-		if (in->src_reg == BPF_PSEUDO_CALL)
-			n.regs = (uint16_t)((out.regs & CALLEE_SAVED) | ARGS_MASK);
-		else
-			n.regs = (uint16_t)((out.regs & ~(1u | ARGS_MASK)) | helper_args(env, in->imm));
+		n.regs = call_regs(env, in, out.regs);
 		return n;
 	case BPF_EXIT: {
 		struct bpfvm_ret_range r;
